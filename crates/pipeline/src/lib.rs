@@ -1,0 +1,136 @@
+//! The pipeline: `Document -> sentences/tokens -> (actors, events, quotes, places) -> Annotated`, run over
+//! a stream of documents on every core with the output in input order.
+//!
+//! Design decision: documents are processed in batches; each batch is annotated in parallel (rayon) and
+//! handed to the sink in input order, so output is deterministic whatever the thread count. A fault inside
+//! one document's annotation is caught and reported as that document's error; the others go on.
+//!
+//! ```
+//! use annalist_core::Document;
+//! use annalist_pipeline::Pipeline;
+//! let p = Pipeline::new();
+//! let doc = annalist_ingest::read_str("Talks open\n\nThe talks opened. Both sides spoke.", "x.txt", Default::default()).unwrap();
+//! let a = p.annotate(doc).unwrap();
+//! assert_eq!(a.sentences.len(), 3);
+//! ```
+
+use annalist_core::{output::OutputDoc, Annotated, Document};
+use annalist_ingest::{DocResult, IngestError};
+use rayon::prelude::*;
+
+/// The version of annalist written into every record.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Why a document produced no record.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    /// A fault inside annalist while annotating one document (a bug: please report it with the input).
+    #[error("{id}: internal error while annotating: {message}")]
+    Internal { id: String, message: String },
+}
+
+/// The configured stages.
+#[derive(Debug, Clone, Default)]
+pub struct Pipeline {
+    dict_version: String,
+}
+
+impl Pipeline {
+    pub fn new() -> Pipeline {
+        Pipeline {
+            dict_version: "none".to_string(),
+        }
+    }
+
+    /// The stamp of the dictionaries in use.
+    pub fn dict_version(&self) -> &str {
+        &self.dict_version
+    }
+
+    /// Annotates one document. Never panics: a fault becomes [`PipelineError::Internal`].
+    pub fn annotate(&self, doc: Document) -> Result<Annotated, PipelineError> {
+        let id = doc.id.clone();
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.annotate_inner(doc))).map_err(|p| {
+            let message = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".to_string());
+            PipelineError::Internal { id, message }
+        })
+    }
+
+    fn annotate_inner(&self, doc: Document) -> Annotated {
+        let seg = annalist_text::segment(&doc);
+        Annotated {
+            sentences: seg.sentences,
+            dict_version: self.dict_version.clone(),
+            doc,
+            ..Annotated::default()
+        }
+    }
+
+    /// The annalist JSON v1 record of an annotated document.
+    pub fn to_output(&self, a: &Annotated) -> OutputDoc {
+        OutputDoc::from_annotated(a, VERSION)
+    }
+
+    /// Runs the pipeline over `docs` in batches of `batch` documents, calling `sink` for each result in
+    /// input order. Stops early (returning the sink's error) when the sink fails.
+    pub fn run<I, E>(
+        &self,
+        docs: I,
+        batch: usize,
+        mut sink: impl FnMut(Result<Annotated, PipelineError>) -> Result<(), E>,
+    ) -> Result<(), E>
+    where
+        I: Iterator<Item = DocResult>,
+    {
+        let batch = batch.max(1);
+        let mut buf: Vec<DocResult> = Vec::with_capacity(batch);
+        let mut docs = docs.peekable();
+        while docs.peek().is_some() {
+            buf.clear();
+            buf.extend(docs.by_ref().take(batch));
+            let results: Vec<Result<Annotated, PipelineError>> = std::mem::take(&mut buf)
+                .into_par_iter()
+                .map(|r| r.map_err(PipelineError::from).and_then(|d| self.annotate(d)))
+                .collect();
+            for r in results {
+                sink(r)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Sets the number of worker threads for the whole process (call before the first run).
+pub fn set_threads(n: usize) -> Result<(), rayon::ThreadPoolBuildError> {
+    rayon::ThreadPoolBuilder::new().num_threads(n).build_global()
+}
+
+/// Serialises a record as one JSON line.
+pub fn to_json_line(out: &OutputDoc) -> String {
+    serde_json::to_string(out).expect("output records always serialise")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_is_preserved_across_batches() {
+        let p = Pipeline::new();
+        let docs = (0..50).map(|i| Ok(Document::new(format!("d{i}"), format!("Sentence {i}."))));
+        let mut ids = Vec::new();
+        p.run(docs, 7, |r| -> Result<(), ()> {
+            ids.push(r.unwrap().doc.id);
+            Ok(())
+        })
+        .unwrap();
+        let want: Vec<String> = (0..50).map(|i| format!("d{i}")).collect();
+        assert_eq!(ids, want);
+    }
+}
