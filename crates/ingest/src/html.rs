@@ -1,50 +1,1437 @@
-//! HTML pages: the main article text, title, date and author. (First version; replaced by the
-//! extraction work in progress.)
+//! Main-text extraction from a news web page.
+//!
+//! [`extract`] parses the page with `scraper` (html5ever, so any string is a page), reads the metadata
+//! (title, date, author, section, canonical URL, site name, language) from meta tags, JSON-LD and the
+//! DOM, and finds the article body with a Readability-style content score:
+//!
+//! 1. Elements that never hold article text are dropped: scripts, styles, forms controls, navigation,
+//!    asides, hidden elements, and (on the first try) elements whose class or id names boilerplate
+//!    (comments, share bars, related links, cookie banners, bylines, captions, ...).
+//! 2. The page is flattened into text blocks (one per paragraph-level element). Each block of 25+
+//!    characters adds `1 + commas + min(len/100, 3)` to its container and, decaying, to the
+//!    container's ancestors; scores are scaled by `1 - link density`.
+//! 3. The best container (moved up when several good candidates share an ancestor), plus siblings that
+//!    score nearly as well, is the article. Its blocks are kept unless they look like boilerplate
+//!    (mostly links, "Advertisement", a byline or date line, the headline again, ...).
+//!
+//! Key decision: the body is built from the DOM's text exactly (entities decoded by the parser, runs of
+//! whitespace inside a paragraph collapsed to one space, paragraphs joined by a blank line) and never
+//! rewritten afterwards, so later stages can keep byte offsets into it.
+//!
+//! ```
+//! use annalist_ingest::html::extract;
+//! let page = r#"<html lang="en"><head><title>Storm hits coast</title>
+//!   <meta property="article:published_time" content="2019-11-20T06:35:39Z"></head>
+//!   <body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+//!   <article><h1>Storm hits coast</h1>
+//!   <p>A powerful storm struck the coast on Tuesday, cutting power to thousands of homes.</p>
+//!   <p>Officials said repairs could take days.</p></article></body></html>"#;
+//! let a = extract(page).unwrap();
+//! assert_eq!(a.body, "A powerful storm struck the coast on Tuesday, cutting power to thousands of \
+//!     homes.\n\nOfficials said repairs could take days.");
+//! assert_eq!(a.published.as_deref(), Some("2019-11-20T06:35:39Z"));
+//! assert_eq!(a.lang.as_deref(), Some("en"));
+//! ```
 
-use scraper::{Html, Selector};
+use std::collections::HashMap;
+use std::sync::LazyLock;
 
+use regex::Regex;
+use scraper::{Html, Node, Selector};
+use serde_json::Value;
+
+/// What [`extract`] finds in a page.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct HtmlArticle {
     pub title: Option<String>,
+    /// The main article text: paragraphs separated by a blank line ("\n\n"), no navigation, ads, comments, share buttons, captions of related links, cookie banners, bylines/date lines.
     pub body: String,
+    /// Publication timestamp as found (ISO 8601 preferred) from meta tags (article:published_time, og:..., date, dc.date, parsely-pub-date, sailthru.date, pubdate), JSON-LD (datePublished, also inside @graph / arrays), or <time datetime> inside the article.
     pub published: Option<String>,
     pub author: Option<String>,
     pub section: Option<String>,
-    pub url: Option<String>,
-    pub site_name: Option<String>,
+    pub url: Option<String>,       // canonical link or og:url
+    pub site_name: Option<String>, // og:site_name / JSON-LD publisher.name
     pub lang: Option<String>,
 }
 
+/// Why a page gave no article.
 #[derive(Debug, thiserror::Error)]
 pub enum HtmlError {
     #[error("no article text found in the page")]
     NoText,
 }
 
+/// Extracts the article text and metadata from one HTML page.
+///
+/// Never panics; a page without any article-like text gives [`HtmlError::NoText`].
 pub fn extract(html: &str) -> Result<HtmlArticle, HtmlError> {
     let doc = Html::parse_document(html);
-    let p = Selector::parse("p").expect("selector");
-    let t = Selector::parse("title").expect("selector");
-    let body: Vec<String> = doc
-        .select(&p)
-        .map(|e| {
-            e.text()
-                .collect::<String>()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .filter(|s| !s.is_empty())
-        .collect();
+    let mut article = metadata(&doc);
+    let dom = Dom::build(&doc);
+    let (body, published_in_body) = dom.article_text(article.title.as_deref());
     if body.is_empty() {
         return Err(HtmlError::NoText);
     }
-    Ok(HtmlArticle {
-        title: doc
-            .select(&t)
-            .next()
-            .map(|e| e.text().collect::<String>().trim().to_string()),
-        body: body.join("\n\n"),
-        ..HtmlArticle::default()
-    })
+    article.body = body;
+    if article.published.is_none() {
+        article.published = published_in_body;
+    }
+    Ok(article)
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The DOM as an arena in document order (pre-order), so every pass is a loop, not a recursion: a page
+// of ten thousand nested <div>s must not overflow the stack.
+
+const NONE: usize = usize::MAX;
+
+#[derive(Debug)]
+enum Kind {
+    Element(Elem),
+    Text(String),
+    Other,
+}
+
+#[derive(Debug)]
+struct Elem {
+    tag: String,
+    /// Lower-cased `class` and `id`, space-separated, for the boilerplate patterns.
+    class_id: String,
+    class: String,
+    id: String,
+    attrs: Vec<(String, String)>,
+}
+
+impl Elem {
+    fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Debug)]
+struct DomNode {
+    parent: usize,
+    children: Vec<usize>,
+    kind: Kind,
+}
+
+struct Dom {
+    nodes: Vec<DomNode>,
+    /// Whether class names count in scores (turned off on a last try).
+    weight_classes: std::cell::Cell<bool>,
+}
+
+/// The safeguards of one extraction try.
+#[derive(Debug, Clone, Copy)]
+struct Flags {
+    strip_unlikely: bool,
+    weight_classes: bool,
+    clean: bool,
+}
+
+/// A paragraph of text as rendered from the DOM.
+#[derive(Debug, Clone)]
+struct Block {
+    text: String,
+    /// Characters (not bytes) of `text`.
+    chars: usize,
+    /// Characters inside links.
+    link_chars: usize,
+    /// The innermost block-level element holding the text.
+    owner: usize,
+    /// Whether the text sits directly in a container that also has block children (loose text).
+    loose: bool,
+}
+
+/// Per-element numbers over the kept (not pruned) subtree.
+#[derive(Debug, Clone, Default)]
+struct Stats {
+    text: usize,
+    link: usize,
+    commas: usize,
+    p: usize,
+    img: usize,
+    li: usize,
+    input: usize,
+    embed: usize,
+    headings: usize,
+    has_block: bool,
+}
+
+const BLOCK_TAGS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "caption",
+    "center",
+    "dd",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "li",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+];
+
+/// Elements that never hold article text.
+const DROP_TAGS: &[&str] = &[
+    "head",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "svg",
+    "canvas",
+    "object",
+    "embed",
+    "applet",
+    "button",
+    "input",
+    "select",
+    "textarea",
+    "option",
+    "nav",
+    "aside",
+    "footer",
+    "dialog",
+    "audio",
+    "video",
+    "map",
+    "math",
+    "figcaption",
+    "link",
+    "meta",
+    "title",
+];
+
+fn is_block_tag(tag: &str) -> bool {
+    BLOCK_TAGS.contains(&tag)
+}
+
+fn is_heading(tag: &str) -> bool {
+    matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+}
+
+static UNLIKELY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"-ad-|^ad-|\bads?\b|advert|ai2html|banner|breadcrumb|byline|combx|comment|community|consent|cookie|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|newsletter|outbrain|popup|promo|related|remark|replies|recirc|rss|share|sharing|shoutbox|sidebar|skyscraper|social|sponsor|subscri|supplemental|taboola|ad-break|agegate|pagination|pager|yom-remote|signup|sign-up|toolbar|tooltip|modal|author|dateline|timestamp|caption|credit|tags\b|topics|trending|most-?popular|read-?more|more-stories|skip|sr-only|visually-?hidden|screen-?reader",
+    )
+    .expect("constant regex")
+});
+
+static MAYBE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"and|article|body|column|content|main|mathjax|shadow|story|entry|post-?text").expect("constant regex")
+});
+
+static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story")
+        .expect("constant regex")
+});
+
+static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|byline|author|caption",
+    )
+    .expect("constant regex")
+});
+
+/// Whole blocks that are boilerplate wherever they appear.
+static BOILERPLATE_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(advertisement|advertisment|ad|ads|sponsored( content)?|story continues below( advertisement)?|continue reading( the main story| below)?|read more|read more:.*|related( articles| stories| content| coverage)?:?|share( this( article| story| post)?)?:?|click to share.*|follow us.*|sign up.*|subscribe.*|image|photo|video|(image|photo|video) (credit|source):.*|getty images|advertisement - scroll to continue|scroll to continue with content|skip (to )?(main )?content|you might also like.*|recommended( for you)?|more from .{1,40}|loading\W*|print|email|print (this )?article|order reprints|reprints?|comments?|leave a (comment|reply)|\d+ comments?|this article is more than .*|all rights reserved.*|copyright .*|© .*)$",
+    )
+    .expect("constant regex")
+});
+
+/// A short line that is a byline or a date line.
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(by|written by|von|par|por|di|door|av|af)\s+\p{Lu}[\p{L}.'’-]*(\s+\p{Lu}[\p{L}.'’-]*){0,4}(\s*(,|and|&|\|)\s*.*)?$|^(updated|published|posted|last updated|first published|modified)\b.{0,100}$",
+    )
+    .expect("constant regex")
+});
+
+static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\W*((mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?,?\s+\d{4}|\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})([\s,|at-]+\d{1,2}[:.]\d{2}(\s*[ap]\.?m\.?)?(\s+[a-z]{2,4})?)?\W*$",
+    )
+    .expect("constant regex")
+});
+
+impl Dom {
+    fn build(doc: &Html) -> Dom {
+        let mut nodes: Vec<DomNode> = Vec::new();
+        let mut index = HashMap::new();
+        for node in doc.tree.root().descendants() {
+            let parent = node.parent().and_then(|p| index.get(&p.id()).copied()).unwrap_or(NONE);
+            let kind = match node.value() {
+                Node::Element(e) => {
+                    let class = e.attr("class").unwrap_or("").to_string();
+                    let id = e.attr("id").unwrap_or("").to_string();
+                    Kind::Element(Elem {
+                        tag: e.name().to_ascii_lowercase(),
+                        class_id: format!("{} {}", class, id).to_lowercase(),
+                        class,
+                        id,
+                        attrs: e
+                            .attrs()
+                            .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
+                            .collect(),
+                    })
+                }
+                Node::Text(t) => Kind::Text(t.to_string()),
+                _ => Kind::Other,
+            };
+            let i = nodes.len();
+            index.insert(node.id(), i);
+            nodes.push(DomNode {
+                parent,
+                children: Vec::new(),
+                kind,
+            });
+            if parent != NONE {
+                nodes[parent].children.push(i);
+            }
+        }
+        Dom {
+            nodes,
+            weight_classes: std::cell::Cell::new(true),
+        }
+    }
+
+    fn elem(&self, i: usize) -> Option<&Elem> {
+        match &self.nodes.get(i)?.kind {
+            Kind::Element(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    fn tag(&self, i: usize) -> &str {
+        self.elem(i).map(|e| e.tag.as_str()).unwrap_or("")
+    }
+
+    fn parent(&self, i: usize) -> usize {
+        self.nodes.get(i).map(|n| n.parent).unwrap_or(NONE)
+    }
+
+    fn has_ancestor_tag(&self, i: usize, tag: &str) -> bool {
+        let mut p = self.parent(i);
+        while p != NONE {
+            if self.tag(p) == tag {
+                return true;
+            }
+            p = self.parent(p);
+        }
+        false
+    }
+
+    /// Marks elements to leave out. `strict` also drops elements whose class or id looks like
+    /// boilerplate.
+    fn prune(&self, strict: bool) -> Vec<bool> {
+        let n = self.nodes.len();
+        let mut removed = vec![false; n];
+        for i in 0..n {
+            let p = self.nodes[i].parent;
+            if p != NONE && removed[p] {
+                removed[i] = true;
+                continue;
+            }
+            let Some(e) = self.elem(i) else { continue };
+            if DROP_TAGS.contains(&e.tag.as_str()) || is_hidden(e) {
+                removed[i] = true;
+                continue;
+            }
+            if let Some(role) = e.attr("role") {
+                if matches!(
+                    role.to_ascii_lowercase().as_str(),
+                    "navigation"
+                        | "menu"
+                        | "menubar"
+                        | "complementary"
+                        | "alert"
+                        | "alertdialog"
+                        | "dialog"
+                        | "banner"
+                        | "contentinfo"
+                        | "search"
+                ) {
+                    removed[i] = true;
+                    continue;
+                }
+            }
+            if strict
+                && !matches!(e.tag.as_str(), "html" | "body" | "a" | "article" | "main")
+                && !e.class_id.trim().is_empty()
+                && UNLIKELY.is_match(&e.class_id)
+                && !MAYBE.is_match(&e.class_id)
+                && !self.has_ancestor_tag(i, "table")
+                && !self.has_ancestor_tag(i, "code")
+            {
+                removed[i] = true;
+            }
+        }
+        removed
+    }
+
+    /// Subtree numbers for every node, over kept nodes only.
+    fn stats(&self, removed: &[bool]) -> Vec<Stats> {
+        let n = self.nodes.len();
+        let mut in_link = vec![false; n];
+        for i in 0..n {
+            let p = self.nodes[i].parent;
+            in_link[i] = (p != NONE && in_link[p]) || self.tag(i) == "a";
+        }
+        let mut st = vec![Stats::default(); n];
+        for i in (0..n).rev() {
+            if removed[i] {
+                continue;
+            }
+            match &self.nodes[i].kind {
+                Kind::Text(t) => {
+                    let chars = t.chars().filter(|c| !c.is_whitespace()).count();
+                    st[i].text += chars;
+                    st[i].commas += t.chars().filter(|&c| is_comma(c)).count();
+                    if in_link[i] {
+                        st[i].link += chars;
+                    }
+                }
+                Kind::Element(e) => {
+                    let tag = e.tag.as_str();
+                    match tag {
+                        "p" => st[i].p += 1,
+                        "img" | "picture" => st[i].img += 1,
+                        "li" => st[i].li += 1,
+                        "input" | "select" | "textarea" | "button" => st[i].input += 1,
+                        "embed" | "object" | "iframe" | "video" => st[i].embed += 1,
+                        _ => {}
+                    }
+                    if is_heading(tag) {
+                        st[i].headings += st[i].text;
+                    }
+                }
+                Kind::Other => {}
+            }
+            let p = self.nodes[i].parent;
+            if p != NONE {
+                let c = st[i].clone();
+                let is_block = is_block_tag(self.tag(i)) || c.has_block;
+                let ps = &mut st[p];
+                ps.text += c.text;
+                ps.link += c.link;
+                ps.commas += c.commas;
+                ps.p += c.p;
+                ps.img += c.img;
+                ps.li += c.li;
+                ps.input += c.input;
+                ps.embed += c.embed;
+                ps.headings += c.headings;
+                ps.has_block |= is_block;
+            }
+        }
+        st
+    }
+
+    /// Flattens the kept subtrees of `roots` into paragraphs, in document order.
+    fn blocks(&self, roots: &[usize], removed: &[bool], st: &[Stats]) -> Vec<Block> {
+        let mut out = Vec::new();
+        let mut cur = Para::default();
+        for &root in roots {
+            // (node, entering?)
+            let mut stack = vec![(root, true)];
+            let mut block_stack: Vec<usize> = Vec::new();
+            let mut link_depth = 0usize;
+            while let Some((i, entering)) = stack.pop() {
+                if removed[i] {
+                    continue;
+                }
+                match &self.nodes[i].kind {
+                    Kind::Text(t) => {
+                        let owner = block_stack.last().copied().unwrap_or(root);
+                        cur.push(t, link_depth > 0, owner);
+                    }
+                    Kind::Element(e) => {
+                        let tag = e.tag.as_str();
+                        let boundary = is_block_tag(tag) || st[i].has_block;
+                        if entering {
+                            if tag == "br" {
+                                cur.line_break(&mut out, self, st);
+                                continue;
+                            }
+                            if boundary {
+                                cur.flush(&mut out, self, st);
+                                block_stack.push(i);
+                            }
+                            if tag == "a" {
+                                link_depth += 1;
+                            }
+                            if matches!(tag, "img" | "hr") {
+                                cur.soft_space();
+                            }
+                            stack.push((i, false));
+                            for &c in self.nodes[i].children.iter().rev() {
+                                stack.push((c, true));
+                            }
+                        } else {
+                            if tag == "a" {
+                                link_depth = link_depth.saturating_sub(1);
+                            }
+                            if boundary {
+                                cur.flush(&mut out, self, st);
+                                block_stack.pop();
+                            } else if matches!(tag, "td" | "th") {
+                                cur.soft_space();
+                            }
+                        }
+                    }
+                    Kind::Other => {
+                        if entering {
+                            for &c in self.nodes[i].children.iter().rev() {
+                                stack.push((c, true));
+                            }
+                        }
+                    }
+                }
+            }
+            cur.flush(&mut out, self, st);
+        }
+        out
+    }
+
+    /// The article text and a `<time datetime>` found inside the chosen content.
+    ///
+    /// Like Readability, tries with every safeguard on first and relaxes them one at a time while the
+    /// text found is short, keeping the longest result.
+    fn article_text(&self, title: Option<&str>) -> (String, Option<String>) {
+        let mut best: (String, Option<String>) = (String::new(), None);
+        let mut best_len = 0;
+        for flags in [
+            Flags {
+                strip_unlikely: true,
+                weight_classes: true,
+                clean: true,
+            },
+            Flags {
+                strip_unlikely: false,
+                weight_classes: true,
+                clean: true,
+            },
+            Flags {
+                strip_unlikely: false,
+                weight_classes: false,
+                clean: true,
+            },
+            Flags {
+                strip_unlikely: false,
+                weight_classes: false,
+                clean: false,
+            },
+        ] {
+            let removed = self.prune(flags.strip_unlikely);
+            let st = self.stats(&removed);
+            if let Some((text, time)) = self.try_article(&removed, &st, title, flags) {
+                let len = text.chars().count();
+                if len >= 250 {
+                    return (text, time);
+                }
+                if len > best_len {
+                    best_len = len;
+                    best = (text, time);
+                }
+            }
+        }
+        best
+    }
+
+    fn try_article(
+        &self,
+        removed: &[bool],
+        st: &[Stats],
+        title: Option<&str>,
+        flags: Flags,
+    ) -> Option<(String, Option<String>)> {
+        self.weight_classes.set(flags.weight_classes);
+        let root = self.body_root();
+        let all = self.blocks(&[root], removed, st);
+        if all.is_empty() {
+            return None;
+        }
+        let n = self.nodes.len();
+        let mut score: Vec<Option<f64>> = vec![None; n];
+        for b in &all {
+            if b.chars < 25 {
+                continue;
+            }
+            let owner_tag = self.tag(b.owner);
+            if !(b.loose
+                || matches!(
+                    owner_tag,
+                    "p" | "pre" | "td" | "section" | "div" | "article" | "main" | "blockquote"
+                )
+                || (!is_block_tag(owner_tag) && !owner_tag.is_empty()))
+            {
+                continue;
+            }
+            let gain = 1.0 + b.text.chars().filter(|&c| is_comma(c)).count() as f64 + ((b.chars / 100) as f64).min(3.0);
+            let mut target = if b.loose { b.owner } else { self.parent(b.owner) };
+            let mut level = 0usize;
+            while target != NONE && level < 5 {
+                if self.elem(target).is_none() {
+                    break;
+                }
+                if score[target].is_none() {
+                    score[target] = Some(self.initial_score(target));
+                }
+                let div = match level {
+                    0 => 1.0,
+                    1 => 2.0,
+                    l => l as f64 * 3.0,
+                };
+                if let Some(s) = score[target].as_mut() {
+                    *s += gain / div;
+                }
+                target = self.parent(target);
+                level += 1;
+            }
+        }
+        for (i, s) in score.iter_mut().enumerate() {
+            if let Some(v) = s {
+                *v *= 1.0 - link_density(&st[i]);
+            }
+        }
+        let mut ranked: Vec<(usize, f64)> = score
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.map(|v| (i, v)))
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let Some(&(mut top, _)) = ranked.first() else {
+            // No paragraph long enough to score: keep every block (a tiny page).
+            return Some((self.render(&all, title), None));
+        };
+
+        // Several strong candidates under one ancestor: the article is that ancestor.
+        let top_score = score[top].unwrap_or(0.0);
+        let alternatives: Vec<usize> = ranked
+            .iter()
+            .skip(1)
+            .take(4)
+            .filter(|(_, s)| *s >= top_score * 0.75)
+            .map(|(i, _)| *i)
+            .collect();
+        if alternatives.len() >= 3 {
+            let mut p = self.parent(top);
+            while p != NONE && self.tag(p) != "body" && self.elem(p).is_some() {
+                let containing = alternatives.iter().filter(|&&a| self.is_ancestor(p, a)).count();
+                if containing >= 3 {
+                    top = p;
+                    break;
+                }
+                p = self.parent(p);
+            }
+        }
+        if score[top].is_none() {
+            score[top] = Some(self.initial_score(top));
+        }
+        // A parent that scores better than its child is the better container.
+        let mut last = score[top].unwrap_or(0.0);
+        let threshold = last / 3.0;
+        let mut p = self.parent(top);
+        while p != NONE && self.tag(p) != "body" && self.elem(p).is_some() {
+            match score[p] {
+                None => {}
+                Some(s) if s < threshold => break,
+                Some(s) if s > last => {
+                    top = p;
+                    break;
+                }
+                Some(s) => last = s,
+            }
+            p = self.parent(p);
+        }
+        // An only child is as good as its parent.
+        loop {
+            let p = self.parent(top);
+            if p == NONE || self.tag(p) == "body" || self.elem(p).is_none() {
+                break;
+            }
+            let kept_children = self.nodes[p]
+                .children
+                .iter()
+                .filter(|&&c| !removed[c] && self.has_content(c, st))
+                .count();
+            if kept_children != 1 {
+                break;
+            }
+            top = p;
+        }
+
+        let roots = self.with_siblings(top, &score, removed, st);
+        let dropped = if flags.clean {
+            self.clean_conditionally(&roots, removed, st)
+        } else {
+            removed.to_vec()
+        };
+        let blocks = self.blocks(&roots, &dropped, st);
+        let time = self.time_in(&roots, removed);
+        Some((self.render(&blocks, title), time))
+    }
+
+    fn has_content(&self, i: usize, st: &[Stats]) -> bool {
+        match &self.nodes[i].kind {
+            Kind::Text(t) => !t.trim().is_empty(),
+            Kind::Element(_) => st[i].text > 0 || st[i].img > 0,
+            Kind::Other => false,
+        }
+    }
+
+    fn is_ancestor(&self, a: usize, mut d: usize) -> bool {
+        while d != NONE {
+            if d == a {
+                return true;
+            }
+            d = self.parent(d);
+        }
+        false
+    }
+
+    fn body_root(&self) -> usize {
+        (0..self.nodes.len()).find(|&i| self.tag(i) == "body").unwrap_or(0)
+    }
+
+    fn initial_score(&self, i: usize) -> f64 {
+        let base = match self.tag(i) {
+            "div" | "article" | "main" | "section" => 5.0,
+            "pre" | "td" | "blockquote" => 3.0,
+            "address" | "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" => -3.0,
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
+            _ => 0.0,
+        };
+        base + self.class_weight(i)
+    }
+
+    fn class_weight(&self, i: usize) -> f64 {
+        if !self.weight_classes.get() {
+            return 0.0;
+        }
+        let Some(e) = self.elem(i) else { return 0.0 };
+        let mut w = 0.0;
+        for name in [&e.class, &e.id] {
+            let name = name.to_lowercase();
+            if name.is_empty() {
+                continue;
+            }
+            if NEGATIVE.is_match(&name) {
+                w -= 25.0;
+            }
+            if POSITIVE.is_match(&name) {
+                w += 25.0;
+            }
+        }
+        if e.attr("itemprop")
+            .is_some_and(|v| v.eq_ignore_ascii_case("articleBody"))
+        {
+            w += 50.0;
+        }
+        w
+    }
+
+    /// The top candidate and those of its siblings that look like more of the same article.
+    fn with_siblings(&self, top: usize, score: &[Option<f64>], removed: &[bool], st: &[Stats]) -> Vec<usize> {
+        let parent = self.parent(top);
+        if parent == NONE || self.elem(parent).is_none() {
+            return vec![top];
+        }
+        let top_score = score[top].unwrap_or(0.0);
+        let threshold = (top_score * 0.2).max(10.0);
+        let top_class = self.elem(top).map(|e| e.class.as_str()).unwrap_or("");
+        let mut out = Vec::new();
+        for &s in &self.nodes[parent].children {
+            if removed[s] {
+                continue;
+            }
+            if s == top {
+                out.push(s);
+                continue;
+            }
+            let Some(e) = self.elem(s) else { continue };
+            let mut bonus = 0.0;
+            if !top_class.is_empty() && e.class == top_class {
+                bonus += top_score * 0.2;
+            }
+            let keep = if score[s].is_some_and(|v| v + bonus >= threshold) {
+                true
+            } else if e.tag == "p" {
+                let ld = link_density(&st[s]);
+                let len = st[s].text;
+                (len > 80 && ld < 0.25) || (len > 0 && len <= 80 && ld == 0.0 && self.ends_sentence(s, removed))
+            } else {
+                false
+            };
+            if keep {
+                out.push(s);
+            }
+        }
+        out
+    }
+
+    fn ends_sentence(&self, i: usize, removed: &[bool]) -> bool {
+        let mut text = String::new();
+        self.collect_text(i, removed, &mut text);
+        let t = text.trim_end();
+        t.ends_with('.') || t.ends_with('!') || t.ends_with('?') || t.ends_with('"')
+    }
+
+    fn collect_text(&self, root: usize, removed: &[bool], out: &mut String) {
+        let mut stack = vec![root];
+        while let Some(i) = stack.pop() {
+            if removed[i] {
+                continue;
+            }
+            if let Kind::Text(t) = &self.nodes[i].kind {
+                out.push_str(t);
+            }
+            for &c in self.nodes[i].children.iter().rev() {
+                stack.push(c);
+            }
+        }
+    }
+
+    /// Readability's conditional clean inside the chosen content: containers that are mostly links,
+    /// images or form controls, or that have a negative class, are left out.
+    fn clean_conditionally(&self, roots: &[usize], removed: &[bool], st: &[Stats]) -> Vec<bool> {
+        let mut dropped = removed.to_vec();
+        for &root in roots {
+            let mut stack = vec![root];
+            while let Some(i) = stack.pop() {
+                if dropped[i] {
+                    continue;
+                }
+                if i != root && self.should_drop(i, st) {
+                    dropped[i] = true;
+                    continue;
+                }
+                for &c in self.nodes[i].children.iter().rev() {
+                    stack.push(c);
+                }
+            }
+        }
+        dropped
+    }
+
+    fn should_drop(&self, i: usize, st: &[Stats]) -> bool {
+        let Some(e) = self.elem(i) else { return false };
+        let tag = e.tag.as_str();
+        let s = &st[i];
+        if (is_heading(tag) || tag == "header") && self.class_weight(i) < 0.0 {
+            return true;
+        }
+        if !e.class_id.trim().is_empty()
+            && (e.class_id.contains("share") || e.class_id.contains("social"))
+            && s.text < 500
+            && !MAYBE.is_match(&e.class_id)
+        {
+            return true;
+        }
+        if !matches!(
+            tag,
+            "form" | "fieldset" | "table" | "ul" | "ol" | "div" | "section" | "figure" | "header"
+        ) {
+            return false;
+        }
+        if tag == "table" && self.is_data_table(i) {
+            return false;
+        }
+        let weight = self.class_weight(i);
+        if weight < 0.0 {
+            return true;
+        }
+        if s.commas >= 10 {
+            return false;
+        }
+        let is_list = matches!(tag, "ul" | "ol");
+        let ld = link_density(s);
+        let heading_density = if s.text == 0 {
+            0.0
+        } else {
+            s.headings as f64 / s.text as f64
+        };
+        let in_figure = self.has_ancestor_tag(i, "figure");
+        (s.img > 1 && (s.p as f64 / s.img as f64) < 0.5 && !in_figure)
+            || (s.input > s.p / 3)
+            || (!is_list && heading_density < 0.9 && s.text < 25 && (s.img == 0 || s.img > 2) && !in_figure)
+            || (!is_list && weight < 25.0 && ld > 0.2)
+            || (is_list && ld > 0.5)
+            || (weight >= 25.0 && ld > 0.5)
+            || ((s.embed == 1 && s.text < 75) || s.embed > 1)
+    }
+
+    fn is_data_table(&self, i: usize) -> bool {
+        let Some(e) = self.elem(i) else { return false };
+        if e.attr("role").is_some_and(|r| r.eq_ignore_ascii_case("presentation")) {
+            return false;
+        }
+        if e.attr("datatable").is_some_and(|v| v == "0") {
+            return false;
+        }
+        if e.attr("summary").is_some() {
+            return true;
+        }
+        let mut stack: Vec<usize> = self.nodes[i].children.clone();
+        let mut rows = 0;
+        while let Some(c) = stack.pop() {
+            match self.tag(c) {
+                "caption" | "thead" | "tfoot" | "th" | "colgroup" | "col" => return true,
+                "table" => return false,
+                "tr" => rows += 1,
+                _ => {}
+            }
+            stack.extend(self.nodes[c].children.iter().copied());
+        }
+        rows >= 10
+    }
+
+    fn time_in(&self, roots: &[usize], removed: &[bool]) -> Option<String> {
+        // Look in the chosen content first, then in its ancestors' subtrees (the headline block
+        // beside the article body usually holds the <time>).
+        let _ = removed;
+        let mut scopes: Vec<usize> = roots.to_vec();
+        if let Some(&r) = roots.first() {
+            let mut p = self.parent(r);
+            for _ in 0..3 {
+                if p == NONE || self.tag(p) == "body" || self.elem(p).is_none() {
+                    break;
+                }
+                scopes.push(p);
+                p = self.parent(p);
+            }
+        }
+        for root in scopes {
+            let mut stack = vec![root];
+            while let Some(i) = stack.pop() {
+                if let Some(e) = self.elem(i) {
+                    if e.tag == "time" {
+                        if let Some(dt) = e.attr("datetime").map(str::trim) {
+                            if !dt.is_empty() {
+                                return Some(dt.to_string());
+                            }
+                        }
+                    }
+                }
+                for &c in self.nodes[i].children.iter().rev() {
+                    stack.push(c);
+                }
+            }
+        }
+        None
+    }
+
+    /// Joins the blocks that are article text.
+    fn render(&self, blocks: &[Block], title: Option<&str>) -> String {
+        let title_key = title.map(normalize_key).unwrap_or_default();
+        let mut out = String::new();
+        for b in blocks {
+            let tag = self.tag(b.owner);
+            if tag == "h1" {
+                continue;
+            }
+            if !title_key.is_empty() && is_heading(tag) && normalize_key(&b.text) == title_key {
+                continue;
+            }
+            let ld = if b.chars == 0 {
+                0.0
+            } else {
+                b.link_chars as f64 / b.chars as f64
+            };
+            if ld > 0.5 {
+                continue;
+            }
+            if BOILERPLATE_BLOCK.is_match(&b.text) {
+                continue;
+            }
+            if b.chars < 120 && (BYLINE.is_match(&b.text) || DATE_LINE.is_match(&b.text)) {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push_str("\n\n");
+            }
+            out.push_str(&b.text);
+        }
+        out
+    }
+}
+
+fn is_hidden(e: &Elem) -> bool {
+    if e.attr("hidden").is_some() {
+        return true;
+    }
+    if e.attr("aria-hidden").is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        && !matches!(e.tag.as_str(), "p" | "article" | "main" | "body")
+    {
+        return true;
+    }
+    if let Some(style) = e.attr("style") {
+        let s: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if s.contains("display:none") || s.contains("visibility:hidden") {
+            return true;
+        }
+    }
+    false
+}
+
+fn is_comma(c: char) -> bool {
+    matches!(
+        c,
+        ',' | '\u{060C}' | '\u{FE50}' | '\u{FE10}' | '\u{FE11}' | '\u{2E41}' | '\u{2E34}' | '\u{2E32}' | '\u{FF0C}'
+    )
+}
+
+fn link_density(s: &Stats) -> f64 {
+    if s.text == 0 {
+        0.0
+    } else {
+        (s.link as f64 / s.text as f64).min(1.0)
+    }
+}
+
+fn normalize_key(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The paragraph being built by [`Dom::blocks`].
+#[derive(Default)]
+struct Para {
+    text: String,
+    chars: usize,
+    link_chars: usize,
+    owner: usize,
+    pending_space: bool,
+    /// A `<br>` came last with no text after it.
+    after_br: bool,
+}
+
+impl Para {
+    fn push(&mut self, t: &str, in_link: bool, owner: usize) {
+        for c in t.chars() {
+            if c.is_whitespace() {
+                self.pending_space = !self.text.is_empty();
+                continue;
+            }
+            if matches!(c, '\u{200B}' | '\u{FEFF}' | '\u{00AD}') {
+                continue;
+            }
+            if self.text.is_empty() {
+                self.owner = owner;
+            }
+            if self.pending_space {
+                self.text.push(' ');
+                self.chars += 1;
+                if in_link {
+                    self.link_chars += 1;
+                }
+                self.pending_space = false;
+            }
+            self.text.push(c);
+            self.chars += 1;
+            if in_link {
+                self.link_chars += 1;
+            }
+            self.after_br = false;
+        }
+    }
+
+    fn soft_space(&mut self) {
+        if !self.text.is_empty() {
+            self.pending_space = true;
+        }
+    }
+
+    fn line_break(&mut self, out: &mut Vec<Block>, dom: &Dom, st: &[Stats]) {
+        if self.after_br {
+            self.flush(out, dom, st);
+        } else {
+            self.soft_space();
+            self.after_br = true;
+        }
+    }
+
+    fn flush(&mut self, out: &mut Vec<Block>, dom: &Dom, st: &[Stats]) {
+        if !self.text.is_empty() {
+            let owner = self.owner;
+            let owner_tag = dom.tag(owner);
+            let loose = !matches!(
+                owner_tag,
+                "p" | "pre" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "dt" | "dd" | "td" | "th"
+            ) && st.get(owner).is_some_and(|s| {
+                dom.nodes[owner]
+                    .children
+                    .iter()
+                    .any(|&c| st[c].has_block || is_block_tag(dom.tag(c)))
+                    || s.has_block && false
+            });
+            out.push(Block {
+                text: std::mem::take(&mut self.text),
+                chars: self.chars,
+                link_chars: self.link_chars,
+                owner,
+                loose,
+            });
+        }
+        self.chars = 0;
+        self.link_chars = 0;
+        self.pending_space = false;
+        self.after_br = false;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Metadata.
+
+static SEL_META: LazyLock<Selector> = LazyLock::new(|| sel("meta"));
+static SEL_LINK: LazyLock<Selector> = LazyLock::new(|| sel("link[rel]"));
+static SEL_LD: LazyLock<Selector> = LazyLock::new(|| sel("script"));
+static SEL_TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
+static SEL_H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
+static SEL_HTML: LazyLock<Selector> = LazyLock::new(|| sel("html"));
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).expect("constant selector")
+}
+
+static ISO_DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{4}-\d{2}-\d{2}").expect("constant regex"));
+
+fn metadata(doc: &Html) -> HtmlArticle {
+    // Meta tags by lower-cased property / name / itemprop, in document order.
+    let mut meta: HashMap<String, Vec<String>> = HashMap::new();
+    for m in doc.select(&SEL_META) {
+        let e = m.value();
+        let Some(content) = e.attr("content").map(clean_ws).filter(|c| !c.is_empty()) else {
+            continue;
+        };
+        for key in ["property", "name", "itemprop", "http-equiv"] {
+            if let Some(k) = e.attr(key) {
+                meta.entry(k.trim().to_ascii_lowercase())
+                    .or_default()
+                    .push(content.clone());
+            }
+        }
+    }
+    let first =
+        |keys: &[&str]| -> Option<String> { keys.iter().find_map(|k| meta.get(*k).and_then(|v| v.first().cloned())) };
+    let ld = json_ld(doc);
+
+    let mut a = HtmlArticle::default();
+
+    a.title = first(&["og:title", "twitter:title", "dc.title", "headline"])
+        .or_else(|| ld_str(&ld, &["headline", "name"], true))
+        .or_else(|| {
+            doc.select(&SEL_H1)
+                .map(|h| clean_ws(&h.text().collect::<String>()))
+                .find(|t| !t.is_empty())
+        })
+        .or_else(|| {
+            doc.select(&SEL_TITLE)
+                .map(|h| clean_ws(&h.text().collect::<String>()))
+                .find(|t| !t.is_empty())
+        });
+
+    let mut dates: Vec<String> = Vec::new();
+    for k in [
+        "article:published_time",
+        "og:article:published_time",
+        "og:published_time",
+        "og:pubdate",
+        "article:published",
+        "date",
+        "dc.date",
+        "dc.date.issued",
+        "dcterms.date",
+        "dcterms.created",
+        "dcterms.issued",
+        "parsely-pub-date",
+        "sailthru.date",
+        "pubdate",
+        "publishdate",
+        "publish-date",
+        "publish_date",
+        "datepublished",
+        "article.published",
+        "original-publish-date",
+        "cxenseparse:recs:publishtime",
+        "displaydate",
+    ] {
+        if let Some(v) = meta.get(k) {
+            dates.extend(v.iter().cloned());
+        }
+    }
+    if let Some(d) = ld_str(&ld, &["datePublished"], true) {
+        dates.push(d);
+    }
+    if let Some(d) = ld_str(&ld, &["dateCreated", "uploadDate"], true) {
+        dates.push(d);
+    }
+    a.published = dates.iter().find(|d| ISO_DATE.is_match(d)).or(dates.first()).cloned();
+
+    a.author = ld_author(&ld)
+        .or_else(|| {
+            [
+                "author",
+                "article:author",
+                "parsely-author",
+                "sailthru.author",
+                "dc.creator",
+                "byl",
+                "twitter:creator",
+            ]
+            .iter()
+            .filter_map(|k| meta.get(*k))
+            .flatten()
+            .find(|v| !v.starts_with("http") && !v.starts_with('@'))
+            .cloned()
+        })
+        .map(|s| strip_by(&s));
+
+    a.section = first(&[
+        "article:section",
+        "parsely-section",
+        "section",
+        "og:section",
+        "article.section",
+    ])
+    .or_else(|| ld_str(&ld, &["articleSection"], true));
+
+    let canonical = doc
+        .select(&SEL_LINK)
+        .find(|l| {
+            l.value()
+                .attr("rel")
+                .is_some_and(|r| r.split_whitespace().any(|t| t.eq_ignore_ascii_case("canonical")))
+        })
+        .and_then(|l| l.value().attr("href"))
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+        .map(str::to_string);
+    a.url = canonical.or_else(|| first(&["og:url"]));
+
+    a.site_name = first(&["og:site_name"])
+        .or_else(|| ld_publisher(&ld))
+        .or_else(|| first(&["application-name", "twitter:site"]));
+
+    a.lang = doc
+        .select(&SEL_HTML)
+        .next()
+        .and_then(|h| h.value().attr("lang").or(h.value().attr("xml:lang")))
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .or_else(|| first(&["content-language", "language", "dc.language", "og:locale"]));
+    a
+}
+
+fn clean_ws(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn strip_by(s: &str) -> String {
+    let t = s.trim();
+    for p in ["By ", "by ", "BY "] {
+        if let Some(rest) = t.strip_prefix(p) {
+            return rest.trim().to_string();
+        }
+    }
+    t.to_string()
+}
+
+/// Every JSON object in the page's JSON-LD scripts, flattened out of arrays and `@graph`, with
+/// article-typed objects first.
+fn json_ld(doc: &Html) -> Vec<Value> {
+    let mut roots = Vec::new();
+    for s in doc.select(&SEL_LD) {
+        let is_ld = s
+            .value()
+            .attr("type")
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"));
+        if !is_ld {
+            continue;
+        }
+        let raw: String = s.text().collect();
+        let mut t = raw.trim();
+        for p in ["<!--", "//<![CDATA[", "<![CDATA["] {
+            t = t.strip_prefix(p).unwrap_or(t).trim();
+        }
+        for p in ["-->", "//]]>", "]]>", ";"] {
+            t = t.strip_suffix(p).unwrap_or(t).trim();
+        }
+        let parsed = serde_json::from_str::<Value>(t).or_else(|_| {
+            // Raw control characters inside strings are common; JSON forbids them.
+            let fixed: String = t.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+            serde_json::from_str::<Value>(&fixed)
+        });
+        if let Ok(v) = parsed {
+            roots.push(v);
+        }
+    }
+    let mut objects = Vec::new();
+    let mut stack: Vec<Value> = roots.into_iter().rev().collect();
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Array(items) => stack.extend(items.into_iter().rev()),
+            Value::Object(mut map) => {
+                if let Some(g) = map.remove("@graph") {
+                    stack.push(g);
+                }
+                objects.push(Value::Object(map));
+            }
+            _ => {}
+        }
+    }
+    let (mut articles, others): (Vec<Value>, Vec<Value>) = objects.into_iter().partition(is_article_type);
+    articles.extend(others);
+    articles
+}
+
+fn is_article_type(v: &Value) -> bool {
+    let types: Vec<&str> = match v.get("@type") {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    types
+        .iter()
+        .any(|t| t.contains("Article") || t.contains("Posting") || t.contains("Report"))
+}
+
+/// The first string value under any of `keys` (article objects first). With `article_only_names`,
+/// "name" is only taken from article-typed objects (a WebSite's name is not a headline).
+fn ld_str(ld: &[Value], keys: &[&str], article_only_names: bool) -> Option<String> {
+    for key in keys {
+        for obj in ld {
+            if *key == "name" && article_only_names && !is_article_type(obj) {
+                continue;
+            }
+            let found = match obj.get(*key) {
+                Some(Value::String(s)) => Some(clean_ws(s)),
+                Some(Value::Array(a)) => a.iter().find_map(Value::as_str).map(clean_ws),
+                _ => None,
+            };
+            if let Some(s) = found.filter(|s| !s.is_empty()) {
+                return Some(s);
+            }
+        }
+    }
+    None
+}
+
+fn ld_author(ld: &[Value]) -> Option<String> {
+    fn name_of(v: &Value) -> Option<String> {
+        match v {
+            Value::String(s) => Some(clean_ws(s)),
+            Value::Object(m) => m.get("name").and_then(name_of),
+            Value::Array(a) => {
+                let names: Vec<String> = a.iter().filter_map(name_of).filter(|s| !s.is_empty()).collect();
+                (!names.is_empty()).then(|| names.join(", "))
+            }
+            _ => None,
+        }
+    }
+    ld.iter()
+        .filter_map(|o| o.get("author").and_then(name_of))
+        .find(|s| !s.is_empty() && !s.starts_with("http"))
+}
+
+fn ld_publisher(ld: &[Value]) -> Option<String> {
+    ld.iter()
+        .filter_map(|o| o.get("publisher"))
+        .filter_map(|p| match p {
+            Value::Object(m) => m.get("name").and_then(Value::as_str).map(clean_ws),
+            Value::Array(a) => a
+                .iter()
+                .find_map(|x| x.get("name").and_then(Value::as_str))
+                .map(clean_ws),
+            _ => None,
+        })
+        .find(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+}
+
+#[doc(hidden)]
+pub fn debug_trace(html: &str, needle: &str) -> String {
+    let doc = Html::parse_document(html);
+    let dom = Dom::build(&doc);
+    let strict = dom.prune(true);
+    let loose = dom.prune(false);
+    let st = dom.stats(&strict);
+    let mut out = String::new();
+    for (i, n) in dom.nodes.iter().enumerate() {
+        if let Kind::Text(t) = &n.kind {
+            if t.contains(needle) {
+                let mut p = i;
+                while p != NONE {
+                    if let Some(e) = dom.elem(p) {
+                        out.push_str(&format!(
+                            "{} <{} class={:?} id={:?}> strict_rm={} loose_rm={} text={} link={} w={}\n",
+                            p,
+                            e.tag,
+                            e.class,
+                            e.id,
+                            strict[p],
+                            loose[p],
+                            st[p].text,
+                            st[p].link,
+                            dom.class_weight(p)
+                        ));
+                    }
+                    p = dom.parent(p);
+                }
+                break;
+            }
+        }
+    }
+    out
 }

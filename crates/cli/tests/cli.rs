@@ -1,0 +1,241 @@
+//! End-to-end tests of `annalist code`, as a user runs it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+fn annalist(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_annalist"));
+    cmd.args(args)
+        .current_dir(repo())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+    let mut child = cmd.spawn().expect("run annalist");
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn records(out: &Output) -> Vec<Value> {
+    String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is a JSON record"))
+        .collect()
+}
+
+/// Checks the invariants every record must hold: spans inside `text`, ordered, sentences inside regions.
+fn check_spans(rec: &Value) {
+    let text = rec["text"].as_str().unwrap();
+    let n = text.chars().count() as u64;
+    let mut last_end = 0;
+    for s in rec["sentences"].as_array().unwrap() {
+        let (a, b) = (s["start"].as_u64().unwrap(), s["end"].as_u64().unwrap());
+        assert!(a < b && b <= n, "sentence {a}..{b} out of bounds {n}");
+        assert!(a >= last_end, "sentences overlap or are out of order");
+        last_end = b;
+        let in_region = rec["regions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["start"].as_u64().unwrap() <= a && b <= r["end"].as_u64().unwrap());
+        assert!(in_region, "sentence {a}..{b} outside every region");
+    }
+}
+
+fn chars(text: &str, start: &Value, end: &Value) -> String {
+    let (a, b) = (start.as_u64().unwrap() as usize, end.as_u64().unwrap() as usize);
+    text.chars().skip(a).take(b - a).collect()
+}
+
+/// Golden files: whole records for the team-written fixtures. `UPDATE_GOLDEN=1` rewrites them; review the
+/// diff before committing.
+#[test]
+fn golden_records() {
+    for name in ["wire-minsk.txt", "plain-brussels.txt", "page-kyiv.html", "docs.jsonl"] {
+        let path = format!("tests/fixtures/{name}");
+        let out = annalist(&["code", &path, "--format", "jsonl"], None);
+        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        let recs = records(&out);
+        for r in &recs {
+            check_spans(r);
+        }
+        let got = Value::Array(recs);
+        let golden = repo().join(format!("crates/cli/tests/golden/{name}.json"));
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::write(&golden, serde_json::to_string_pretty(&got).unwrap() + "\n").unwrap();
+            continue;
+        }
+        let want: Value = serde_json::from_str(
+            &std::fs::read_to_string(&golden)
+                .unwrap_or_else(|_| panic!("missing {}: run with UPDATE_GOLDEN=1", golden.display())),
+        )
+        .unwrap();
+        assert!(
+            got == want,
+            "{name}: output differs from {}; run with UPDATE_GOLDEN=1 and review the diff.\n got: {}",
+            golden.display(),
+            serde_json::to_string_pretty(&got).unwrap()
+        );
+    }
+}
+
+#[test]
+fn wire_fixture_metadata_and_boilerplate() {
+    let out = annalist(&["code", "tests/fixtures/wire-minsk.txt", "--format", "jsonl"], None);
+    let r = &records(&out)[0];
+    assert_eq!(r["title"], "Lukashenko and Putin agree to deepen integration talks");
+    assert_eq!(r["section"], "Russian Politics & Diplomacy");
+    assert_eq!(r["published"], "2019-03-04T10:05:00+03:00");
+    assert_eq!(r["source"], "TASS");
+    assert_eq!(r["dateline"]["place"], "Minsk");
+    let text = r["text"].as_str().unwrap();
+    let sents: Vec<String> = r["sentences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| chars(text, &s["start"], &s["end"]))
+        .collect();
+    // Titles, initials, decimals and acronyms do not split sentences; quotes stay with their speaker.
+    assert!(
+        sents.contains(&"He added that the talks lasted 4.5 hours.".to_string()),
+        "{sents:#?}"
+    );
+    assert!(sents.contains(&"Gen. Viktor Khrenin and Mr. Sergei Shoigu held separate talks.".to_string()));
+    assert!(sents
+        .iter()
+        .any(|s| s.starts_with("\"We are ready") && s.ends_with("in Sochi on Sunday.")));
+    assert!(sents
+        .iter()
+        .any(|s| s.starts_with("The Kremlin said") && s.contains("U.S. decision")));
+    for s in &sents {
+        assert!(
+            !s.contains("Back to Main page") && !s.contains("/TASS/") && !s.contains("UTC+3"),
+            "{s}"
+        );
+    }
+}
+
+/// The reference report in ../shared/examples (read when present, as in CI; never copied here).
+#[test]
+fn reference_example() {
+    let path = repo().join("../shared/examples/tass-2017-11-01-xi-medvedev.txt");
+    if !path.exists() {
+        eprintln!("skipped: {} not present", path.display());
+        return;
+    }
+    let out = annalist(&["code", path.to_str().unwrap(), "--format", "jsonl"], None);
+    assert!(out.status.success());
+    let r = &records(&out)[0];
+    check_spans(r);
+    assert_eq!(
+        r["title"],
+        "Xi Jinping confirms China plans to boost relations with Russia"
+    );
+    assert_eq!(r["section"], "World");
+    assert_eq!(r["published"], "2017-11-01T15:36:00+03:00");
+    assert_eq!(r["date"], "2017-11-01");
+    assert_eq!(r["source"], "TASS");
+    assert_eq!(r["dateline"]["place"], "Beijing");
+    let text = r["text"].as_str().unwrap();
+    assert_eq!(chars(text, &r["dateline"]["start"], &r["dateline"]["end"]), "BEIJING");
+    assert_eq!(
+        r["lead"],
+        "Russian Prime Minister Dmitry Medvedev expects Moscow\u{2019}s strategic interaction with Beijing to expand"
+    );
+    let title = r["title"].as_str().unwrap();
+    for r0 in r["regions"].as_array().unwrap() {
+        let region = chars(text, &r0["start"], &r0["end"]);
+        for boiler in ["Back to Main page", "/TASS/", "UTC+3", "\nWorld\n"] {
+            assert!(
+                !region.contains(boiler) && !title.contains(boiler),
+                "{boiler:?} in {region:?}"
+            );
+        }
+    }
+    // 14 sentences: headline, lead, and 12 in the body (counted by hand).
+    let sents = r["sentences"].as_array().unwrap();
+    assert_eq!(sents.len(), 14);
+    let last = sents.last().unwrap();
+    assert!(chars(text, &last["start"], &last["end"]).ends_with("Medvedev concluded."));
+}
+
+#[test]
+fn stdin_jsonl_stream_keeps_order_and_fields() {
+    let input = "{\"id\":\"a\",\"text\":\"One. Two.\"}\n{\"id\":\"b\",\"text\":\"Three.\",\"topic\":\"x\"}\n";
+    let out = annalist(&["code", "-", "--input", "jsonl", "--format", "jsonl"], Some(input));
+    assert!(out.status.success());
+    let recs = records(&out);
+    assert_eq!(
+        recs.iter().map(|r| r["id"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["a", "b"]
+    );
+    assert_eq!(recs[0]["sentences"].as_array().unwrap().len(), 2);
+    assert_eq!(recs[1]["extra"]["topic"], "x");
+}
+
+#[test]
+fn bad_documents_are_reported_and_the_rest_is_coded() {
+    let dir = std::env::temp_dir().join(format!("annalist-cli-bad-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("a.txt"), "Fine text.").unwrap();
+    std::fs::write(dir.join("b.txt"), b"\x7fELF\x00\x00binary").unwrap();
+    std::fs::write(dir.join("c.txt"), b"bad \xff utf8").unwrap();
+    std::fs::write(dir.join("d.txt"), "").unwrap();
+    std::fs::write(dir.join("sub/e.jsonl"), "{\"id\":\"e1\",\"text\":\"Good.\"}\n{oops\n").unwrap();
+    let big = format!(
+        "{{\"id\":\"big\",\"text\":\"{}\"}}\n{{\"id\":\"after\",\"text\":\"ok\"}}\n",
+        "x".repeat(2_000_000)
+    );
+    std::fs::write(dir.join("sub/f.jsonl"), big).unwrap();
+    let out = annalist(
+        &[
+            "code",
+            dir.to_str().unwrap(),
+            "--format",
+            "jsonl",
+            "--max-bytes",
+            "1000000",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1), "a failure must show in the exit code");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("b.txt: looks like a binary file"), "{stderr}");
+    assert!(
+        stderr.contains("c.txt: not UTF-8 text (invalid byte at line 1"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("d.txt: empty document"), "{stderr}");
+    assert!(stderr.contains("e.jsonl:2: malformed JSON"), "{stderr}");
+    assert!(
+        stderr.contains("f.jsonl:1: document is 2000022 bytes, over the limit"),
+        "{stderr}"
+    );
+    let ids: Vec<String> = records(&out)
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    assert!(ids[0].ends_with("a.txt"));
+    assert_eq!(&ids[1..], ["e1", "after"]);
+}
+
+#[test]
+fn json_format_is_one_array() {
+    let out = annalist(&["code", "tests/fixtures/docs.jsonl", "--format", "json"], None);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 2);
+}
