@@ -169,6 +169,22 @@ pub struct Entity {
     pub actor: Option<String>,
 }
 
+/// One actor of a document (a person, organisation, country or group) with every mention of it,
+/// resolved through names, titles, roles and pronouns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Actor {
+    pub name: String,
+    pub kind: EntityType,
+    /// CAMEO actor code on the document date.
+    pub actor: Option<String>,
+    pub country: Option<String>,
+    /// The office that gave the code on the document date, with its term.
+    pub office: Option<String>,
+    /// Why the code was chosen (dictionary entry and term, or context).
+    pub reason: Option<String>,
+    pub mentions: Vec<Span>,
+}
+
 /// An actor slot of an event or a quote's speaker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActorRef {
@@ -238,6 +254,7 @@ pub struct Annotated {
     pub doc: Document,
     pub sentences: Vec<Sentence>,
     pub entities: Vec<Entity>,
+    pub actors: Vec<Actor>,
     pub events: Vec<Event>,
     pub quotes: Vec<Quote>,
     pub places: Vec<Place>,

@@ -89,6 +89,29 @@ pub struct OutEntity {
 }
 
 #[derive(Debug, Serialize)]
+pub struct OutMention {
+    pub start: u32,
+    pub end: u32,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OutDocActor {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: EntityType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub office: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub mentions: Vec<OutMention>,
+}
+
+#[derive(Debug, Serialize)]
 pub struct OutActor {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actor: Option<String>,
@@ -174,6 +197,7 @@ pub struct OutputDoc {
     pub regions: Vec<OutRegion>,
     pub sentences: Vec<OutSentence>,
     pub entities: Vec<OutEntity>,
+    pub actors: Vec<OutDocActor>,
     pub events: Vec<OutEvent>,
     pub quotes: Vec<OutQuote>,
     pub places: Vec<OutPlace>,
@@ -267,6 +291,30 @@ impl OutputDoc {
                         name: e.name.clone(),
                         actor: e.actor.clone(),
                     }
+                })
+                .collect(),
+            actors: a
+                .actors
+                .iter()
+                .map(|x| OutDocActor {
+                    name: x.name.clone(),
+                    kind: x.kind,
+                    actor: x.actor.clone(),
+                    country: x.country.clone(),
+                    office: x.office.clone(),
+                    reason: x.reason.clone(),
+                    mentions: x
+                        .mentions
+                        .iter()
+                        .map(|&m| {
+                            let (start, end) = ix.span(m);
+                            OutMention {
+                                start,
+                                end,
+                                text: doc.slice(m).to_string(),
+                            }
+                        })
+                        .collect(),
                 })
                 .collect(),
             events: a

@@ -114,7 +114,15 @@ struct DomNode {
     parent: usize,
     children: Vec<usize>,
     kind: Kind,
+    /// Which of `<table>`, `<code>`/`<pre>`, `<figure>` enclose this node (see the `UNDER_*` bits).
+    under: u8,
+    /// Readability's class weight of an element (0 for other nodes).
+    weight: f64,
 }
+
+const UNDER_TABLE: u8 = 1;
+const UNDER_CODE: u8 = 2;
+const UNDER_FIGURE: u8 = 4;
 
 struct Dom {
     nodes: Vec<DomNode>,
@@ -152,7 +160,6 @@ struct Stats {
     commas: usize,
     p: usize,
     img: usize,
-    li: usize,
     input: usize,
     embed: usize,
     headings: usize,
@@ -274,7 +281,7 @@ static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
 /// Whole blocks that are boilerplate wherever they appear.
 static BOILERPLATE_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(advertisement|advertisment|ad|ads|sponsored( content)?|story continues below( advertisement)?|continue reading( the main story| below)?|read more|read more:.*|related( articles| stories| content| coverage)?:?|share( this( article| story| post)?)?:?|click to share.*|follow us.*|sign up.*|subscribe.*|image|photo|video|(image|photo|video) (credit|source):.*|getty images|advertisement - scroll to continue|scroll to continue with content|skip (to )?(main )?content|you might also like.*|recommended( for you)?|more from .{1,40}|loading\W*|print|email|print (this )?article|order reprints|reprints?|comments?|leave a (comment|reply)|\d+ comments?|this article is more than .*|all rights reserved.*|copyright .*|© .*)$",
+        r"(?i)^(advertisement|advertisment|ad|ads|sponsored( content)?|story continues below( advertisement)?|continue reading( the main story| below)?|read more|read more:.*|related( articles| stories| content| coverage)?:?|share( this( article| story| post)?)?:?|click to share.*|follow us.*|sign up.*|subscribe.*|image|photo|video|(image|photo|video) (credit|source):.*|getty images|advertisement - scroll to continue|scroll to continue with content|skip (to )?(main )?content|you might also like.*|recommended( for you)?|more from .{1,40}|loading\W*|print|email|print (this )?article|order reprints|reprints?|comments?|leave a (comment|reply)|\d+ comments?|this article is more than .*|all rights reserved.*|copyright .*|© .*|trending( now)?|don'?t miss|most (read|popular)|like this (story|article|post)\?.*|this slideshow requires javascript\.?|(read more|related|see also|also read|more|don'?t miss)\s*[:|»›].*)$",
     )
     .expect("constant regex")
 });
@@ -282,7 +289,7 @@ static BOILERPLATE_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
 /// A short line that is a byline or a date line.
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(by|written by|von|par|por|di|door|av|af)\s+\p{Lu}[\p{L}.'’-]*(\s+\p{Lu}[\p{L}.'’-]*){0,4}(\s*(,|and|&|\|)\s*.*)?$|^(updated|published|posted|last updated|first published|modified)\b.{0,100}$",
+        r"(?i)^(by|written by|von|par|por|di|door|av|af)\s+\p{Lu}[\p{L}.'’-]*(\s+\p{Lu}[\p{L}.'’-]*){0,4}(\s*(,|and|&|\||-|–|—|·|•)\s*.*)?$|^(updated|published|posted|last updated|first published|modified)\b.{0,100}$",
     )
     .expect("constant regex")
 });
@@ -318,12 +325,33 @@ impl Dom {
                 Node::Text(t) => Kind::Text(t.to_string()),
                 _ => Kind::Other,
             };
+            let under = match nodes.get(parent) {
+                Some(p) => {
+                    p.under
+                        | match &p.kind {
+                            Kind::Element(e) => match e.tag.as_str() {
+                                "table" => UNDER_TABLE,
+                                "code" | "pre" => UNDER_CODE,
+                                "figure" => UNDER_FIGURE,
+                                _ => 0,
+                            },
+                            _ => 0,
+                        }
+                }
+                None => 0,
+            };
+            let weight = match &kind {
+                Kind::Element(e) => class_weight(e),
+                _ => 0.0,
+            };
             let i = nodes.len();
             index.insert(node.id(), i);
             nodes.push(DomNode {
                 parent,
                 children: Vec::new(),
                 kind,
+                under,
+                weight,
             });
             if parent != NONE {
                 nodes[parent].children.push(i);
@@ -350,15 +378,8 @@ impl Dom {
         self.nodes.get(i).map(|n| n.parent).unwrap_or(NONE)
     }
 
-    fn has_ancestor_tag(&self, i: usize, tag: &str) -> bool {
-        let mut p = self.parent(i);
-        while p != NONE {
-            if self.tag(p) == tag {
-                return true;
-            }
-            p = self.parent(p);
-        }
-        false
+    fn under(&self, i: usize, bits: u8) -> bool {
+        self.nodes.get(i).is_some_and(|n| n.under & bits != 0)
     }
 
     /// Marks elements to leave out. `strict` also drops elements whose class or id looks like
@@ -400,8 +421,7 @@ impl Dom {
                 && !e.class_id.trim().is_empty()
                 && UNLIKELY.is_match(&e.class_id)
                 && !MAYBE.is_match(&e.class_id)
-                && !self.has_ancestor_tag(i, "table")
-                && !self.has_ancestor_tag(i, "code")
+                && !self.under(i, UNDER_TABLE | UNDER_CODE)
             {
                 removed[i] = true;
             }
@@ -420,6 +440,15 @@ impl Dom {
         let mut st = vec![Stats::default(); n];
         for i in (0..n).rev() {
             if removed[i] {
+                // Form controls and embeds are pruned by tag, but Readability's clean still counts them.
+                let p = self.nodes[i].parent;
+                if p != NONE && !removed[p] {
+                    match self.tag(i) {
+                        "input" | "select" | "textarea" | "button" => st[p].input += 1,
+                        "embed" | "object" | "iframe" | "video" => st[p].embed += 1,
+                        _ => {}
+                    }
+                }
                 continue;
             }
             match &self.nodes[i].kind {
@@ -436,9 +465,6 @@ impl Dom {
                     match tag {
                         "p" => st[i].p += 1,
                         "img" | "picture" => st[i].img += 1,
-                        "li" => st[i].li += 1,
-                        "input" | "select" | "textarea" | "button" => st[i].input += 1,
-                        "embed" | "object" | "iframe" | "video" => st[i].embed += 1,
                         _ => {}
                     }
                     if is_heading(tag) {
@@ -457,7 +483,6 @@ impl Dom {
                 ps.commas += c.commas;
                 ps.p += c.p;
                 ps.img += c.img;
-                ps.li += c.li;
                 ps.input += c.input;
                 ps.embed += c.embed;
                 ps.headings += c.headings;
@@ -514,8 +539,6 @@ impl Dom {
                             if boundary {
                                 cur.flush(&mut out, self, st);
                                 block_stack.pop();
-                            } else if matches!(tag, "td" | "th") {
-                                cur.soft_space();
                             }
                         }
                     }
@@ -536,7 +559,7 @@ impl Dom {
     /// The article text and a `<time datetime>` found inside the chosen content.
     ///
     /// Like Readability, tries with every safeguard on first and relaxes them one at a time while the
-    /// text found is short, keeping the longest result.
+    /// text found is short.
     fn article_text(&self, title: Option<&str>) -> (String, Option<String>) {
         let mut best: (String, Option<String>) = (String::new(), None);
         let mut best_len = 0;
@@ -569,7 +592,9 @@ impl Dom {
                 if len >= 250 {
                     return (text, time);
                 }
-                if len > best_len {
+                // A relaxed try wins only when it finds clearly more: on a short page, the extra
+                // text it finds is usually the boilerplate the stricter try left out.
+                if len > 2 * best_len + 50 || (best_len == 0 && len > 0) {
                     best_len = len;
                     best = (text, time);
                 }
@@ -655,10 +680,18 @@ impl Dom {
             .map(|(i, _)| *i)
             .collect();
         if alternatives.len() >= 3 {
+            // How many alternatives each ancestor holds (one walk up per alternative).
+            let mut holds: HashMap<usize, usize> = HashMap::new();
+            for &a in &alternatives {
+                let mut p = a;
+                while p != NONE {
+                    *holds.entry(p).or_insert(0) += 1;
+                    p = self.parent(p);
+                }
+            }
             let mut p = self.parent(top);
             while p != NONE && self.tag(p) != "body" && self.elem(p).is_some() {
-                let containing = alternatives.iter().filter(|&&a| self.is_ancestor(p, a)).count();
-                if containing >= 3 {
+                if holds.get(&p).copied().unwrap_or(0) >= 3 {
                     top = p;
                     break;
                 }
@@ -702,13 +735,33 @@ impl Dom {
         }
 
         let roots = self.with_siblings(top, &score, removed, st);
+        if std::env::var_os("HTMLDBG").is_some() {
+            for (i, sc) in ranked.iter().take(8) {
+                eprintln!(
+                    "cand {} <{} {:?}> {:.1}",
+                    i,
+                    self.tag(*i),
+                    self.elem(*i).map(|e| &e.class_id),
+                    sc
+                );
+            }
+            for r in &roots {
+                eprintln!(
+                    "root {} <{} {:?}> score={:?}",
+                    r,
+                    self.tag(*r),
+                    self.elem(*r).map(|e| &e.class_id),
+                    score[*r]
+                );
+            }
+        }
         let dropped = if flags.clean {
             self.clean_conditionally(&roots, removed, st)
         } else {
             removed.to_vec()
         };
         let blocks = self.blocks(&roots, &dropped, st);
-        let time = self.time_in(&roots, removed);
+        let time = self.time_in(&roots);
         Some((self.render(&blocks, title), time))
     }
 
@@ -718,16 +771,6 @@ impl Dom {
             Kind::Element(_) => st[i].text > 0 || st[i].img > 0,
             Kind::Other => false,
         }
-    }
-
-    fn is_ancestor(&self, a: usize, mut d: usize) -> bool {
-        while d != NONE {
-            if d == a {
-                return true;
-            }
-            d = self.parent(d);
-        }
-        false
     }
 
     fn body_root(&self) -> usize {
@@ -745,30 +788,13 @@ impl Dom {
         base + self.class_weight(i)
     }
 
+    /// The element's class weight, or 0 on the try that ignores class names.
     fn class_weight(&self, i: usize) -> f64 {
-        if !self.weight_classes.get() {
-            return 0.0;
+        if self.weight_classes.get() {
+            self.nodes.get(i).map_or(0.0, |n| n.weight)
+        } else {
+            0.0
         }
-        let Some(e) = self.elem(i) else { return 0.0 };
-        let mut w = 0.0;
-        for name in [&e.class, &e.id] {
-            let name = name.to_lowercase();
-            if name.is_empty() {
-                continue;
-            }
-            if NEGATIVE.is_match(&name) {
-                w -= 25.0;
-            }
-            if POSITIVE.is_match(&name) {
-                w += 25.0;
-            }
-        }
-        if e.attr("itemprop")
-            .is_some_and(|v| v.eq_ignore_ascii_case("articleBody"))
-        {
-            w += 50.0;
-        }
-        w
     }
 
     /// The top candidate and those of its siblings that look like more of the same article.
@@ -794,9 +820,14 @@ impl Dom {
             if !top_class.is_empty() && e.class == top_class {
                 bonus += top_score * 0.2;
             }
+
+            let same_class = !top_class.is_empty() && e.class == top_class;
             let keep = if score[s].is_some_and(|v| v + bonus >= threshold) {
                 true
-            } else if e.tag == "p" {
+            } else if same_class && score[s].is_none() {
+                // An article split into several containers of one kind, scored too deep to count.
+                st[s].text >= 100 && link_density(&st[s]) < 0.3
+            } else if e.tag == "p" || (matches!(e.tag.as_str(), "div" | "section") && !st[s].has_block) {
                 let ld = link_density(&st[s]);
                 let len = st[s].text;
                 (len > 80 && ld < 0.25) || (len > 0 && len <= 80 && ld == 0.0 && self.ends_sentence(s, removed))
@@ -891,7 +922,7 @@ impl Dom {
         } else {
             s.headings as f64 / s.text as f64
         };
-        let in_figure = self.has_ancestor_tag(i, "figure");
+        let in_figure = self.under(i, UNDER_FIGURE);
         (s.img > 1 && (s.p as f64 / s.img as f64) < 0.5 && !in_figure)
             || (s.input > s.p / 3)
             || (!is_list && heading_density < 0.9 && s.text < 25 && (s.img == 0 || s.img > 2) && !in_figure)
@@ -926,10 +957,9 @@ impl Dom {
         rows >= 10
     }
 
-    fn time_in(&self, roots: &[usize], removed: &[bool]) -> Option<String> {
-        // Look in the chosen content first, then in its ancestors' subtrees (the headline block
-        // beside the article body usually holds the <time>).
-        let _ = removed;
+    /// The first `<time datetime>` in the chosen content, else in its nearest ancestors' subtrees
+    /// (the headline block beside the article body usually holds it; pruning does not matter here).
+    fn time_in(&self, roots: &[usize]) -> Option<String> {
         let mut scopes: Vec<usize> = roots.to_vec();
         if let Some(&r) = roots.first() {
             let mut p = self.parent(r);
@@ -978,10 +1008,15 @@ impl Dom {
             } else {
                 b.link_chars as f64 / b.chars as f64
             };
-            if ld > 0.5 {
+            // Mostly links: a list of related stories, unless it is a long paragraph that happens
+            // to link many names.
+            if ld > 0.5 && (b.chars < 150 || ld > 0.85) {
                 continue;
             }
-            if BOILERPLATE_BLOCK.is_match(&b.text) {
+            if BOILERPLATE_BLOCK.is_match(&b.text)
+                || (b.chars < 250 && (b.text.contains('©') || b.text.contains("All rights reserved")))
+                || b.text.starts_with("DON'T MISS")
+            {
                 continue;
             }
             if b.chars < 120 && (BYLINE.is_match(&b.text) || DATE_LINE.is_match(&b.text)) {
@@ -994,6 +1029,30 @@ impl Dom {
         }
         out
     }
+}
+
+/// Readability's class weight: -25 for a boilerplate-looking class or id, +25 for an article-looking
+/// one (each), +50 for microdata `itemprop=articleBody`.
+fn class_weight(e: &Elem) -> f64 {
+    let mut w = 0.0;
+    for name in [&e.class, &e.id] {
+        let name = name.to_lowercase();
+        if name.is_empty() {
+            continue;
+        }
+        if NEGATIVE.is_match(&name) {
+            w -= 25.0;
+        }
+        if POSITIVE.is_match(&name) {
+            w += 25.0;
+        }
+    }
+    if e.attr("itemprop")
+        .is_some_and(|v| v.eq_ignore_ascii_case("articleBody"))
+    {
+        w += 50.0;
+    }
+    w
 }
 
 fn is_hidden(e: &Elem) -> bool {
@@ -1101,16 +1160,11 @@ impl Para {
         if !self.text.is_empty() {
             let owner = self.owner;
             let owner_tag = dom.tag(owner);
+            // Text directly in a container that also holds blocks (Readability wraps it in a <p>).
             let loose = !matches!(
                 owner_tag,
                 "p" | "pre" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "dt" | "dd" | "td" | "th"
-            ) && st.get(owner).is_some_and(|s| {
-                dom.nodes[owner]
-                    .children
-                    .iter()
-                    .any(|&c| st[c].has_block || is_block_tag(dom.tag(c)))
-                    || s.has_block && false
-            });
+            ) && st.get(owner).is_some_and(|s| s.has_block);
             out.push(Block {
                 text: std::mem::take(&mut self.text),
                 chars: self.chars,
@@ -1135,6 +1189,8 @@ static SEL_LD: LazyLock<Selector> = LazyLock::new(|| sel("script"));
 static SEL_TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
 static SEL_H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
 static SEL_HTML: LazyLock<Selector> = LazyLock::new(|| sel("html"));
+static SEL_ITEMPROP_DATE: LazyLock<Selector> =
+    LazyLock::new(|| sel("[itemprop=datePublished]:not(meta), time[pubdate]"));
 
 fn sel(s: &str) -> Selector {
     Selector::parse(s).expect("constant selector")
@@ -1212,6 +1268,20 @@ fn metadata(doc: &Html) -> HtmlArticle {
     if let Some(d) = ld_str(&ld, &["dateCreated", "uploadDate"], true) {
         dates.push(d);
     }
+    // Microdata: <meta itemprop=datePublished content> is already in `meta`; elements carry it in
+    // `datetime` or their text.
+    for e in doc.select(&SEL_ITEMPROP_DATE) {
+        let v = e
+            .value()
+            .attr("datetime")
+            .or(e.value().attr("content"))
+            .map(clean_ws)
+            .unwrap_or_else(|| clean_ws(&e.text().collect::<String>()));
+        if !v.is_empty() {
+            dates.push(v);
+        }
+    }
+    dates.retain(|d| plausible_date(d));
     a.published = dates.iter().find(|d| ISO_DATE.is_match(d)).or(dates.first()).cloned();
 
     a.author = ld_author(&ld)
@@ -1268,6 +1338,18 @@ fn metadata(doc: &Html) -> HtmlArticle {
         .map(str::to_string)
         .or_else(|| first(&["content-language", "language", "dc.language", "og:locale"]));
     a
+}
+
+/// Rejects placeholders such as `0001-01-01T00:00:00Z` and values with no year in them.
+fn plausible_date(d: &str) -> bool {
+    static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|\D)(\d{4})(?:\D|$)").expect("constant regex"));
+    let years: Vec<u32> = YEAR
+        .captures_iter(d)
+        .filter_map(|c| c.get(1)?.as_str().parse().ok())
+        .collect();
+    // A bare Unix timestamp (sailthru and others) is a date too.
+    let unix = (9..=13).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit());
+    unix || years.iter().any(|y| (1900..=2100).contains(y))
 }
 
 fn clean_ws(s: &str) -> String {
@@ -1398,6 +1480,325 @@ fn ld_publisher(ld: &[Value]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    const LOREM_1: &str = "The city council voted on Tuesday to expand the bus network, adding twelve routes \
+                           that will serve the northern suburbs from next spring.";
+    const LOREM_2: &str = "Officials said the plan, which costs about 40 million dollars, would be paid for \
+                           by a new levy on parking, a proposal that drew protests last year.";
+    const LOREM_3: &str = "Critics on the council argued that the money would be better spent on repairing \
+                           roads, but the measure passed by nine votes to four.";
+
+    fn page(head: &str, body: &str) -> String {
+        format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">{head}</head><body>{body}</body></html>"
+        )
+    }
+
+    fn paras() -> String {
+        format!("<p>{LOREM_1}</p>\n<p>{LOREM_2}</p>\n<p>{LOREM_3}</p>")
+    }
+
+    fn expected() -> String {
+        format!("{LOREM_1}\n\n{LOREM_2}\n\n{LOREM_3}")
+    }
+
+    #[test]
+    fn navigation_ads_comments_and_banners_are_left_out() {
+        let html = page(
+            "<title>Council expands buses - The Daily Example</title>",
+            &format!(
+                r#"<div id="cookie-banner">We use cookies to improve your experience. Accept all cookies?</div>
+                <header class="site-header"><a href="/">Home</a> <a href="/news">News</a></header>
+                <nav><ul><li><a href="/a">World</a></li><li><a href="/b">Politics</a></li></ul></nav>
+                <div class="ad-slot">Advertisement</div>
+                <article><h1>Council expands buses</h1>
+                  <div class="byline">By Jane Smith</div>
+                  <div class="share-tools"><a href="/fb">Share on Facebook</a> <a href="/tw">Tweet</a></div>
+                  {}
+                  <p>Advertisement</p>
+                </article>
+                <section id="comments"><h3>Comments</h3>
+                  <div class="comment"><p>This is a waste of money, and everyone knows it, honestly.</p></div>
+                </section>
+                <aside><h3>Related</h3><a href="/x">Another story about buses</a></aside>
+                <footer>Copyright 2019 The Daily Example. All rights reserved.</footer>"#,
+                paras()
+            ),
+        );
+        let a = extract(&html).unwrap();
+        assert_eq!(a.body, expected());
+        assert_eq!(a.title.as_deref(), Some("Council expands buses"));
+        assert_eq!(a.lang.as_deref(), Some("en"));
+    }
+
+    #[test]
+    fn related_link_lists_inside_the_article_are_left_out() {
+        let html = page(
+            "",
+            &format!(
+                r#"<main><article><div class="article-body">{}
+                <ul><li><a href="/1">Bus fares to rise in January for the first time in years</a></li>
+                    <li><a href="/2">Mayor defends transport budget after council row</a></li>
+                    <li><a href="/3">Five things to know about the new tram line</a></li></ul>
+                </div></article></main>"#,
+                paras()
+            ),
+        );
+        assert_eq!(extract(&html).unwrap().body, expected());
+    }
+
+    #[test]
+    fn nested_article_and_main_pick_the_text_container() {
+        let html = page(
+            "",
+            &format!(
+                r#"<div id="page"><main id="main"><div class="layout">
+                  <article class="story"><div class="story-wrapper"><section class="story-body">
+                    <div class="paragraphs">{}</div>
+                  </section></div></article>
+                  <div class="sidebar"><div class="most-read"><h2>Most read</h2>
+                    <p><a href="/p">A long headline about something else entirely, read by many people today</a></p>
+                  </div></div>
+                </div></main></div>"#,
+                paras()
+            ),
+        );
+        assert_eq!(extract(&html).unwrap().body, expected());
+    }
+
+    #[test]
+    fn scripts_styles_and_hidden_elements_are_removed() {
+        let html = page(
+            "<style>p { color: red; }</style><script>var x = 'head script';</script>",
+            &format!(
+                r#"<article><p>{LOREM_1}<script>document.write("inline script text")</script></p>
+                <style>.x {{ display: none }}</style>
+                <noscript>Please enable JavaScript to view this page properly.</noscript>
+                <p>{LOREM_2}</p>
+                <div style="display: none">Hidden promotional text that should never be read by anyone.</div>
+                <p hidden>Hidden paragraph that should never be read by anyone at all.</p>
+                <template><p>Template text that should never be rendered at all.</p></template>
+                <p>{LOREM_3}</p></article>"#
+            ),
+        );
+        assert_eq!(extract(&html).unwrap().body, expected());
+    }
+
+    #[test]
+    fn text_is_decoded_and_whitespace_collapsed() {
+        let html = page(
+            "",
+            "<article><p>Fish &amp; chips&nbsp;now   cost\n\t&pound;5 &mdash; up from <b>£4</b>, \
+             the <a href=\"/x\">owner</a>&#39;s sign says, and the queue is still long.</p>\
+             <div>First line of a loose block that talks about the queue outside the shop.<br>Second line \
+             of it.<br><br>A new paragraph after two breaks, with more words in it.</div></article>",
+        );
+        let a = extract(&html).unwrap();
+        assert_eq!(
+            a.body,
+            "Fish & chips now cost £5 — up from £4, the owner's sign says, and the queue is still long.\n\n\
+             First line of a loose block that talks about the queue outside the shop. Second line of it.\n\n\
+             A new paragraph after two breaks, with more words in it."
+        );
+    }
+
+    #[test]
+    fn byline_and_date_lines_are_dropped() {
+        let html = page(
+            "",
+            &format!(
+                "<article><p>By Jane Smith and John Doe</p><p>November 19, 2019</p>\
+                 <p>Updated 8:21 am ET, Nov. 19, 2019</p>{}</article>",
+                paras()
+            ),
+        );
+        assert_eq!(extract(&html).unwrap().body, expected());
+    }
+
+    #[test]
+    fn json_ld_metadata_inside_graph() {
+        let head = r#"<script type="application/ld+json">
+            {"@context": "https://schema.org", "@graph": [
+              {"@type": "WebSite", "name": "Example Site", "url": "https://example.com/"},
+              {"@type": ["NewsArticle"], "headline": "Council expands buses",
+               "datePublished": "2019-11-19T08:02:00-05:00", "articleSection": ["Local", "Transport"],
+               "author": [{"@type": "Person", "name": "Jane Smith"}, {"@type": "Person", "name": "John Doe"}],
+               "publisher": {"@type": "Organization", "name": "The Daily Example"}}
+            ]}
+            </script>"#;
+        let a = extract(&page(head, &format!("<article>{}</article>", paras()))).unwrap();
+        assert_eq!(a.published.as_deref(), Some("2019-11-19T08:02:00-05:00"));
+        assert_eq!(a.title.as_deref(), Some("Council expands buses"));
+        assert_eq!(a.author.as_deref(), Some("Jane Smith, John Doe"));
+        assert_eq!(a.section.as_deref(), Some("Local"));
+        assert_eq!(a.site_name.as_deref(), Some("The Daily Example"));
+    }
+
+    #[test]
+    fn json_ld_in_a_top_level_array_with_raw_newlines() {
+        let head = "<script type=\"application/ld+json\">[{\"@type\": \"BreadcrumbList\"},\
+                    {\"@type\": \"ReportageNewsArticle\", \"headline\": \"Line one\nline two\", \
+                    \"datePublished\": \"2018-09-27\"}]</script>";
+        let a = extract(&page(head, &format!("<article>{}</article>", paras()))).unwrap();
+        assert_eq!(a.published.as_deref(), Some("2018-09-27"));
+        assert_eq!(a.title.as_deref(), Some("Line one line two"));
+    }
+
+    #[test]
+    fn time_element_inside_the_article() {
+        let html = page(
+            "",
+            &format!(
+                r#"<time datetime="2001-01-01">in the site header</time>
+                <div class="wrap"><div class="story-header"><time datetime="2019-11-20T06:35:39Z">Nov 20</time></div>
+                <div class="story-body">{}</div></div>"#,
+                paras()
+            ),
+        );
+        let a = extract(&html).unwrap();
+        assert_eq!(a.published.as_deref(), Some("2019-11-20T06:35:39Z"));
+        assert_eq!(a.body, expected());
+    }
+
+    #[test]
+    fn meta_dates_prefer_iso_and_skip_placeholders() {
+        let head = r#"<meta name="sailthru.date" content="Tue, 19 Nov 2019 08:02:00">
+            <meta name="date" content="0001-01-01T00:00:00Z">
+            <meta name="parsely-pub-date" content="2019-11-19T13:02:00Z">"#;
+        let a = extract(&page(head, &paras())).unwrap();
+        assert_eq!(a.published.as_deref(), Some("2019-11-19T13:02:00Z"));
+
+        let head = r#"<meta property="article:published_time" content="2019-11-18T23:04:24-05:00">
+            <meta name="dc.date" content="2019-11-19">"#;
+        let a = extract(&page(head, &paras())).unwrap();
+        assert_eq!(a.published.as_deref(), Some("2019-11-18T23:04:24-05:00"));
+
+        let head = r#"<meta name="pubdate" content="19 Nov 2019 07:09 GMT">"#;
+        let a = extract(&page(head, &paras())).unwrap();
+        assert_eq!(a.published.as_deref(), Some("19 Nov 2019 07:09 GMT"));
+    }
+
+    #[test]
+    fn meta_tags_give_url_site_author_section_and_title() {
+        let head = r#"<title>Buses | Example</title>
+            <link rel="canonical" href="https://example.com/buses">
+            <meta property="og:url" content="https://example.com/og-buses">
+            <meta property="og:title" content="Council expands buses">
+            <meta property="og:site_name" content="The Daily Example">
+            <meta name="author" content="By Jane Smith">
+            <meta property="article:section" content="Local news">"#;
+        let a = extract(&page(head, &paras())).unwrap();
+        assert_eq!(a.url.as_deref(), Some("https://example.com/buses"));
+        assert_eq!(a.title.as_deref(), Some("Council expands buses"));
+        assert_eq!(a.site_name.as_deref(), Some("The Daily Example"));
+        assert_eq!(a.author.as_deref(), Some("Jane Smith"));
+        assert_eq!(a.section.as_deref(), Some("Local news"));
+        assert_eq!(a.published, None);
+
+        let a = extract(&page(
+            r#"<meta property="og:url" content="https://example.com/og">"#,
+            &paras(),
+        ))
+        .unwrap();
+        assert_eq!(a.url.as_deref(), Some("https://example.com/og"));
+    }
+
+    #[test]
+    fn headline_is_not_repeated_in_the_body() {
+        let html = page(
+            r#"<meta property="og:title" content="Council expands buses">"#,
+            &format!(
+                "<div class=\"post\"><h2>Council expands buses</h2>{}<h2>What happens next</h2><p>{LOREM_1}</p></div>",
+                paras()
+            ),
+        );
+        let a = extract(&html).unwrap();
+        assert_eq!(a.body, format!("{}\n\nWhat happens next\n\n{LOREM_1}", expected()));
+    }
+
+    #[test]
+    fn short_pages_keep_their_text() {
+        let a = extract("<p>Just one short line.</p>").unwrap();
+        assert_eq!(a.body, "Just one short line.");
+        let a = extract("plain text, no tags").unwrap();
+        assert_eq!(a.body, "plain text, no tags");
+    }
+
+    #[test]
+    fn empty_pages_are_errors() {
+        for html in [
+            "",
+            "   ",
+            "<html><head><title>Nothing</title></head><body></body></html>",
+            "<html><body><script>var a = 1;</script><style>p {}</style></body></html>",
+            "<nav><a href=\"/\">Home</a><a href=\"/news\">News</a></nav>",
+        ] {
+            assert!(matches!(extract(html), Err(HtmlError::NoText)), "{html:?}");
+        }
+        assert_eq!(HtmlError::NoText.to_string(), "no article text found in the page");
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow_the_stack() {
+        let depth = 20_000;
+        let html = format!("{}<p>{LOREM_1}</p>{}", "<div>".repeat(depth), "</div>".repeat(depth));
+        let a = extract(&html).unwrap();
+        assert_eq!(a.body, LOREM_1);
+    }
+
+    #[test]
+    fn plausible_dates() {
+        assert!(plausible_date("2019-11-19"));
+        assert!(plausible_date("Fri 6:45 PM, Feb 16, 2018"));
+        assert!(plausible_date("1574168486"));
+        assert!(!plausible_date("0001-01-01T00:00:00Z"));
+        assert!(!plausible_date("yesterday"));
+    }
+
+    fn html_fragment() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("<p>".to_string()),
+            Just("</p>".to_string()),
+            Just("<div class=\"article-body\">".to_string()),
+            Just("<div class=\"comments\">".to_string()),
+            Just("</div>".to_string()),
+            Just("<br>".to_string()),
+            Just("<a href=\"/x\">".to_string()),
+            Just("</a>".to_string()),
+            Just("<script>".to_string()),
+            Just("<table><tr><td>".to_string()),
+            Just("<h1>".to_string()),
+            Just("&amp; &nbsp; &#x1F600; &bogus;".to_string()),
+            Just("<script type=\"application/ld+json\">{\"datePublished\": [".to_string()),
+            "[a-zA-Z ,.\u{00e9}\u{4e2d}\n]{0,80}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn arbitrary_strings_never_panic(s in any::<String>()) {
+            if let Ok(a) = extract(&s) {
+                prop_assert!(!a.body.is_empty());
+            }
+        }
+
+        #[test]
+        fn bodies_are_clean_paragraphs(parts in proptest::collection::vec(html_fragment(), 0..40)) {
+            let html = parts.concat();
+            if let Ok(a) = extract(&html) {
+                prop_assert!(!a.body.is_empty());
+                for para in a.body.split("\n\n") {
+                    prop_assert!(!para.is_empty());
+                    prop_assert_eq!(para.trim(), para);
+                    prop_assert!(!para.contains('\n'));
+                    prop_assert!(!para.contains("  "));
+                }
+            }
+        }
+    }
 }
 
 #[doc(hidden)]
@@ -1410,7 +1811,7 @@ pub fn debug_trace(html: &str, needle: &str) -> String {
     let mut out = String::new();
     for (i, n) in dom.nodes.iter().enumerate() {
         if let Kind::Text(t) = &n.kind {
-            if t.contains(needle) {
+            if t.contains(needle) && !loose[i] {
                 let mut p = i;
                 while p != NONE {
                     if let Some(e) = dom.elem(p) {

@@ -14,8 +14,11 @@
 //! assert_eq!(a.sentences.len(), 3);
 //! ```
 
+use annalist_actors::Actors;
 use annalist_core::{output::OutputDoc, Annotated, Document};
 use annalist_ingest::{DocResult, IngestError};
+use annalist_lexicon::Lexicon;
+use annalist_text::Segmented;
 use rayon::prelude::*;
 
 /// The version of annalist written into every record.
@@ -32,16 +35,35 @@ pub enum PipelineError {
 }
 
 /// The configured stages.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Pipeline {
+    lex: &'static Lexicon,
     dict_version: String,
 }
 
+impl Default for Pipeline {
+    fn default() -> Self {
+        Pipeline::new()
+    }
+}
+
 impl Pipeline {
+    /// A pipeline over the embedded dictionaries.
     pub fn new() -> Pipeline {
+        Pipeline::with_lexicon(Lexicon::embedded())
+    }
+
+    /// A pipeline over other dictionaries (see [`Lexicon::with_user_dicts`]).
+    pub fn with_lexicon(lex: &'static Lexicon) -> Pipeline {
         Pipeline {
-            dict_version: "none".to_string(),
+            lex,
+            dict_version: lex.version().to_string(),
         }
+    }
+
+    /// The dictionaries in use.
+    pub fn lexicon(&self) -> &'static Lexicon {
+        self.lex
     }
 
     /// The stamp of the dictionaries in use.
@@ -63,13 +85,26 @@ impl Pipeline {
     }
 
     fn annotate_inner(&self, doc: Document) -> Annotated {
-        let seg = annalist_text::segment(&doc);
+        let seg = self.segment(&doc);
+        let actors = self.actors(&doc, &seg);
         Annotated {
+            entities: actors.entities(),
+            actors: actors.actors,
             sentences: seg.sentences,
             dict_version: self.dict_version.clone(),
             doc,
             ..Annotated::default()
         }
+    }
+
+    /// Stage: tokens and sentences.
+    pub fn segment(&self, doc: &Document) -> Segmented {
+        annalist_text::segment(doc)
+    }
+
+    /// Stage: actors (names, roles, pronouns) resolved on the document date.
+    pub fn actors(&self, doc: &Document, seg: &Segmented) -> Actors {
+        annalist_actors::find(doc, seg, self.lex)
     }
 
     /// The annalist JSON v1 record of an annotated document.
