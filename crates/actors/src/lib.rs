@@ -71,8 +71,9 @@ pub struct Actors {
 }
 
 impl Actors {
-    /// Named-entity mentions for the output contract (names, not roles or pronouns).
-    pub fn entities(&self) -> Vec<Entity> {
+    /// Named-entity mentions for the output contract (names, not roles or pronouns). Dictionary names carry
+    /// a `name` (the actor's, or the surface of a place); names no dictionary knows carry none.
+    pub fn entities(&self, doc: &Document) -> Vec<Entity> {
         self.mentions
             .iter()
             .filter(|m| {
@@ -86,7 +87,11 @@ impl Actors {
                 Entity {
                     span: m.head,
                     kind: m.etype,
-                    name: actor.map(|a| a.name.clone()),
+                    name: if m.kind == MentionKind::Unknown {
+                        None
+                    } else {
+                        Some(actor.map_or_else(|| doc.slice(m.head).to_string(), |a| a.name.clone()))
+                    },
                     actor: m.code.clone(),
                 }
             })
@@ -396,7 +401,7 @@ pub fn find(doc: &Document, seg: &Segmented, lex: &Lexicon) -> Actors {
             pick(&|t| matches!(t, Target::CountryAdjective(_) | Target::CountryPeople(_)))
         {
             let code = lex.countries[c as usize].code.clone();
-            let people = matches!(pick(&|t| matches!(t, Target::CountryPeople(_))), Some(_));
+            let people = pick(&|t| matches!(t, Target::CountryPeople(_))).is_some();
             mentions.push((
                 Mention {
                     span,
@@ -424,10 +429,23 @@ pub fn find(doc: &Document, seg: &Segmented, lex: &Lexicon) -> Actors {
             continue;
         }
         let known: Vec<u32> = shorts.iter().copied().filter(|p| seen_people.contains_key(p)).collect();
-        let (s, title, _) = extend_left(m.start);
+        let (mut s, title, _) = extend_left(m.start);
+        // An honorific works like a title: "Mr Blair" in 2005 is the only Blair in office.
+        let mut honorific = false;
+        if title.is_none() {
+            let before = text[..m.start].trim_end_matches([' ', '\u{00A0}']);
+            let before = before.strip_suffix('.').unwrap_or(before);
+            for h in ["Mr", "Mrs", "Ms", "Miss", "Dr"] {
+                if before.ends_with(h) && !is_word_char_before(before, before.len() - h.len()) {
+                    honorific = true;
+                    s = before.len() - h.len();
+                }
+            }
+        }
+        let titled = title.is_some() || honorific;
         let chosen = if known.len() == 1 {
             Some((known[0], "short form after the full name"))
-        } else if title.is_some() {
+        } else if titled {
             let in_office: Vec<u32> = shorts
                 .iter()
                 .copied()
@@ -448,7 +466,7 @@ pub fn find(doc: &Document, seg: &Segmented, lex: &Lexicon) -> Actors {
             seen_people.insert(p, ());
             mentions.push((
                 Mention {
-                    span: Span::new(if title.is_some() { s } else { m.start }, m.end),
+                    span: Span::new(if titled { s } else { m.start }, m.end),
                     head: span,
                     kind: MentionKind::Name,
                     etype: EntityType::Person,
@@ -737,6 +755,10 @@ pub fn find(doc: &Document, seg: &Segmented, lex: &Lexicon) -> Actors {
     Actors { mentions: out, actors }
 }
 
+fn is_word_char_before(text: &str, at: usize) -> bool {
+    text[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric())
+}
+
 fn covered_spans(mentions: &[(Mention, Option<Key>, Option<String>)]) -> Vec<Span> {
     mentions.iter().map(|(m, _, _)| m.span).collect()
 }
@@ -844,6 +866,15 @@ fn subject_position(ctx: &Ctx, ti: usize, si: usize) -> bool {
             | "before"
             | "because"
             | "where"
+            | "said"
+            | "says"
+            | "added"
+            | "stressed"
+            | "noted"
+            | "warned"
+            | "insisted"
+            | "believes"
+            | "hoped"
     )
 }
 

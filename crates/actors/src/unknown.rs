@@ -362,17 +362,16 @@ pub fn find(doc: &Document, seg: &Segmented, covered: &[Span]) -> Vec<Unknown> {
                     Some(EntityType::Org)
                 } else if prev.is_some_and(|p| LOCATIVE.contains(&p)) {
                     Some(EntityType::Loc)
-                } else if (2..=4).contains(&ws.len())
+                } else if ((2..=4).contains(&ws.len())
                     && ws
                         .iter()
                         .all(|w| w.chars().skip(1).any(|c| c.is_lowercase()) || w.len() <= 2)
-                    && !ws.iter().any(|w| COMMON.contains(w) || NUMBERS.contains(w))
+                    && !ws.iter().any(|w| COMMON.contains(w) || NUMBERS.contains(w)))
+                    || (ws.len() == 1
+                        && !single_sentence_initial
+                        && matches!(next, Some("said" | "says" | "told" | "added")))
                 {
-                    Some(EntityType::Person)
-                } else if ws.len() == 1
-                    && !single_sentence_initial
-                    && matches!(next, Some("said" | "says" | "told" | "added"))
-                {
+                    // Two to four title-case words, or one word before a speech verb: a person's name.
                     Some(EntityType::Person)
                 } else if ws.len() >= 2 {
                     Some(EntityType::Misc)

@@ -1,5 +1,6 @@
 //! The `annalist` binary: argument parsing and printing only; the work is in the library crates.
 
+use std::collections::HashMap;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,8 +8,14 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use annalist_core::EntityType;
 use annalist_ingest::{DocStream, InputFormat, ReadOptions};
+use annalist_lexicon::Lexicon;
 use annalist_pipeline::Pipeline;
+
+mod actor;
+
+mod bench_cmd;
 
 #[derive(Parser)]
 #[command(
@@ -25,6 +32,45 @@ struct Cli {
 enum Command {
     /// Code documents and print one annalist JSON v1 record per document.
     Code(CodeArgs),
+    /// Explain what a name resolves to on a date, and why.
+    Actor(ActorArgs),
+    /// Measure throughput per stage and end to end, against baselines timed in the same run.
+    Bench(bench_cmd::BenchArgs),
+}
+
+#[derive(clap::Args, Clone)]
+struct DictArgs {
+    /// A folder of dictionary files (docs/dictionaries.md) loaded in addition to the embedded ones.
+    #[arg(long, value_name = "DIR")]
+    dicts: Option<PathBuf>,
+    /// With --dicts: use only the folder's dictionaries, not the embedded ones.
+    #[arg(long, requires = "dicts")]
+    no_default_dicts: bool,
+}
+
+impl DictArgs {
+    fn lexicon(&self) -> Result<&'static Lexicon> {
+        match &self.dicts {
+            None => Ok(Lexicon::embedded()),
+            Some(dir) => {
+                let lex = Lexicon::with_user_dicts(dir, self.no_default_dicts)
+                    .with_context(|| format!("loading dictionaries from {}", dir.display()))?;
+                // One lexicon per process: it lives as long as the program.
+                Ok(Box::leak(Box::new(lex)))
+            }
+        }
+    }
+}
+
+#[derive(clap::Args)]
+struct ActorArgs {
+    /// A name, short form, country, capital, organisation or role phrase.
+    name: String,
+    /// The date to resolve on (YYYY-MM-DD); default today.
+    #[arg(long)]
+    date: Option<String>,
+    #[command(flatten)]
+    dicts: DictArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -66,6 +112,12 @@ struct CodeArgs {
     /// Worker threads (default: one per core).
     #[arg(long)]
     threads: Option<usize>,
+    /// Instead of records, list the names no dictionary knows, with their type and count (TSV), most
+    /// frequent first: a to-do list for dictionary maintainers.
+    #[arg(long)]
+    unknown_actors: bool,
+    #[command(flatten)]
+    dicts: DictArgs,
 }
 
 fn main() -> ExitCode {
@@ -92,6 +144,8 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Code(args) => code(args),
+        Command::Actor(args) => actor::explain(&args.name, args.date.as_deref(), args.dicts.lexicon()?),
+        Command::Bench(args) => bench_cmd::run(args),
     }
 }
 
@@ -109,16 +163,29 @@ fn code(args: CodeArgs) -> Result<ExitCode> {
         },
         max_bytes: args.max_bytes,
     };
-    let pipeline = Pipeline::new();
+    let pipeline = Pipeline::with_lexicon(args.dicts.lexicon()?);
+    let mut unknown: HashMap<(String, &'static str), u64> = HashMap::new();
     let stream = DocStream::new(&args.paths, opts);
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let (mut ok, mut failed) = (0u64, 0u64);
-    if args.format == Format::Json {
+    if args.format == Format::Json && !args.unknown_actors {
         out.write_all(b"[")?;
     }
     pipeline.run(stream, 256, |r| -> Result<()> {
         match r {
+            Ok(a) if args.unknown_actors => {
+                for e in a.entities.iter().filter(|e| e.name.is_none()) {
+                    let kind = match e.kind {
+                        EntityType::Person => "PERSON",
+                        EntityType::Org => "ORG",
+                        EntityType::Loc => "LOC",
+                        EntityType::Misc => "MISC",
+                    };
+                    *unknown.entry((a.doc.slice(e.span).to_string(), kind)).or_default() += 1;
+                }
+                ok += 1;
+            }
             Ok(a) => {
                 let rec = pipeline.to_output(&a);
                 match args.format {
@@ -148,8 +215,16 @@ fn code(args: CodeArgs) -> Result<ExitCode> {
         }
         Ok(())
     })?;
-    if args.format == Format::Json {
+    if args.format == Format::Json && !args.unknown_actors {
         out.write_all(b"]\n")?;
+    }
+    if args.unknown_actors {
+        let mut rows: Vec<_> = unknown.into_iter().collect();
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        writeln!(out, "count\ttype\tname")?;
+        for ((name, kind), n) in rows {
+            writeln!(out, "{n}\t{kind}\t{name}")?;
+        }
     }
     out.flush().context("writing output")?;
     if failed > 0 {

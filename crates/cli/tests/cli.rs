@@ -239,3 +239,132 @@ fn json_format_is_one_array() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 2);
 }
+
+/// Actors of the reference report against its hand-made expectations (persons, organisations, mentions).
+#[test]
+fn reference_example_actors() {
+    let dir = repo().join("../shared/examples");
+    let (txt, exp) = (
+        dir.join("tass-2017-11-01-xi-medvedev.txt"),
+        dir.join("tass-2017-11-01-xi-medvedev.expected.json"),
+    );
+    if !txt.exists() || !exp.exists() {
+        eprintln!("skipped: reference example not present");
+        return;
+    }
+    let expected: Value = serde_json::from_str(&std::fs::read_to_string(exp).unwrap()).unwrap();
+    let out = annalist(&["code", txt.to_str().unwrap(), "--format", "jsonl"], None);
+    let r = &records(&out)[0];
+    let actors = r["actors"].as_array().unwrap();
+    let find = |name: &str| actors.iter().find(|a| a["name"] == name);
+    for p in expected["persons"].as_array().unwrap() {
+        let name = p["name"].as_str().unwrap();
+        let a = find(name).unwrap_or_else(|| panic!("person {name} not found in {actors:#?}"));
+        assert_eq!(a["type"], "PERSON");
+        assert_eq!(a["actor"], p["actor_code"], "{name}");
+        assert_eq!(a["country"], p["country"], "{name}");
+        let mentions: Vec<&str> = a["mentions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["text"].as_str().unwrap())
+            .collect();
+        for want in p["mentions_include"].as_array().unwrap() {
+            let want = want.as_str().unwrap();
+            assert!(
+                mentions.iter().any(|m| m.eq_ignore_ascii_case(want)),
+                "{name}: mention {want:?} missing from {mentions:?}"
+            );
+        }
+    }
+    for o in expected["organizations"].as_array().unwrap() {
+        let name = o["name"].as_str().unwrap();
+        let a = find(name).unwrap_or_else(|| panic!("organisation {name} not found"));
+        assert_eq!(a["type"], "ORG", "{name}");
+        if let Some(code) = o.get("actor_code") {
+            assert_eq!(&a["actor"], code, "{name}");
+        }
+    }
+    // must_not: no person actor for the party or for One Belt One Road.
+    for a in actors {
+        let n = a["name"].as_str().unwrap();
+        if n.contains("Communist Party") || n.contains("Belt") {
+            assert_ne!(a["type"], "PERSON", "{n} must not be a person");
+        }
+    }
+    // The pronouns resolve to the right people ("he said" after "The Chinese leader" is Xi).
+    let xi = find("Xi Jinping").unwrap();
+    let text = r["text"].as_str().unwrap();
+    let he_said = text
+        .find("\" he said")
+        .map(|i| text[..i + 2].chars().count() as u64)
+        .unwrap();
+    assert!(
+        xi["mentions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["start"].as_u64() == Some(he_said)),
+        "{xi:#}"
+    );
+}
+
+#[test]
+fn actor_command_explains_by_date() {
+    let out = annalist(&["actor", "Medvedev", "--date", "2010-06-01"], None);
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.contains("-> RUSGOV  because President of Russia"), "{s}");
+    let out = annalist(&["actor", "Medvedev", "--date", "2017-11-01"], None);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("because Prime Minister of Russia"));
+    let out = annalist(&["actor", "Nobody Atall"], None);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn user_dictionaries_add_to_the_embedded_ones() {
+    let dir = std::env::temp_dir().join(format!("annalist-dicts-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("mine.txt"),
+        "# name: people-mine\n# version: 1\n# source: test\n# licence: CC0-1.0\n\n= Jane Example\nshort: Example\ncountry: FRA\nsex: f\nterm: 2020-01-01 .. FRAGOV Minister of Examples\n",
+    )
+    .unwrap();
+    let input = "{\"id\":\"a\",\"date\":\"2021-05-05\",\"text\":\"Jane Example met Emmanuel Macron in Paris.\"}\n";
+    let out = annalist(
+        &[
+            "code",
+            "-",
+            "--input",
+            "jsonl",
+            "--format",
+            "jsonl",
+            "--dicts",
+            dir.to_str().unwrap(),
+        ],
+        Some(input),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r = &records(&out)[0];
+    let codes: Vec<(&str, &str)> = r["actors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["name"].as_str().unwrap(), a["actor"].as_str().unwrap_or("")))
+        .collect();
+    assert!(codes.contains(&("Jane Example", "FRAGOV")), "{codes:?}");
+    assert!(codes.contains(&("Emmanuel Macron", "FRAGOV")), "{codes:?}");
+    assert!(r["annalist"]["dict_version"].as_str().unwrap().contains("+user."));
+    // A broken user dictionary is refused with file and line.
+    std::fs::write(dir.join("bad.txt"), "# name: people-bad\n# version: 1\n# source: t\n# licence: CC0-1.0\n= X Y\ncountry: FRA\nterm: 2020 2019 FRAGOV Z\n").unwrap();
+    let out = annalist(
+        &["code", "-", "--input", "jsonl", "--dicts", dir.to_str().unwrap()],
+        Some(input),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.txt:7: term ends (2019) before it starts (2020)"),
+        "{err}"
+    );
+}

@@ -347,11 +347,17 @@ pub fn evaluate(path: &Path, pipeline: &Pipeline, limit: Option<usize>) -> Resul
     if let Some(n) = limit {
         gold.truncate(n);
     }
-    let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let docs = gold.iter().map(|g| document(g, &name)).collect();
     let (pred, failures) = annotate_in_order(pipeline, docs, predicted);
     let pred: Vec<Vec<Labeled>> = pred.into_iter().map(Option::unwrap_or_default).collect();
-    let mut r = score(gold.iter().zip(&pred).map(|(g, p)| (g.entities.as_slice(), p.as_slice())));
+    let mut r = score(
+        gold.iter()
+            .zip(&pred)
+            .map(|(g, p)| (g.entities.as_slice(), p.as_slice())),
+    );
     r.file = name;
     r.sentences = gold.iter().map(|d| d.sentences.len()).sum();
     r.tokens = gold.iter().map(|d| d.tokens.len()).sum();
@@ -380,6 +386,10 @@ impl Scored for ConllResult {
         t.prf_row("no MISC", &self.overall_no_misc);
         t.prf_row("untyped", &self.untyped);
         vec![t]
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).expect("results always serialise")
     }
 
     fn metrics(&self) -> Vec<Metric> {
@@ -474,17 +484,44 @@ fans NNS I-NP O
     fn scores_per_type_and_micro() {
         let s = |a, b| Span::new(a, b);
         let gold = vec![
-            Labeled { span: s(0, 6), kind: NerType::Loc },
-            Labeled { span: s(12, 26), kind: NerType::Org },
-            Labeled { span: s(29, 37), kind: NerType::Per },
-            Labeled { span: s(38, 48), kind: NerType::Misc },
+            Labeled {
+                span: s(0, 6),
+                kind: NerType::Loc,
+            },
+            Labeled {
+                span: s(12, 26),
+                kind: NerType::Org,
+            },
+            Labeled {
+                span: s(29, 37),
+                kind: NerType::Per,
+            },
+            Labeled {
+                span: s(38, 48),
+                kind: NerType::Misc,
+            },
         ];
         let pred = vec![
-            Labeled { span: s(0, 6), kind: NerType::Loc },   // right
-            Labeled { span: s(12, 19), kind: NerType::Org }, // boundary wrong
-            Labeled { span: s(29, 37), kind: NerType::Org }, // type wrong
-            Labeled { span: s(29, 37), kind: NerType::Org }, // duplicate: counted once
-            Labeled { span: s(38, 48), kind: NerType::Misc },
+            Labeled {
+                span: s(0, 6),
+                kind: NerType::Loc,
+            }, // right
+            Labeled {
+                span: s(12, 19),
+                kind: NerType::Org,
+            }, // boundary wrong
+            Labeled {
+                span: s(29, 37),
+                kind: NerType::Org,
+            }, // type wrong
+            Labeled {
+                span: s(29, 37),
+                kind: NerType::Org,
+            }, // duplicate: counted once
+            Labeled {
+                span: s(38, 48),
+                kind: NerType::Misc,
+            },
         ];
         let r = score([(gold.as_slice(), pred.as_slice())]);
         assert_eq!(r.overall.tp, 2);
@@ -494,7 +531,10 @@ fans NNS I-NP O
         assert_eq!(r.per_type[&NerType::Org].fp, 2);
         assert_eq!(r.per_type[&NerType::Loc].f1, 1.0);
         // Without MISC: LOC right, ORG 2 fp 1 fn, PER 1 fn.
-        assert_eq!((r.overall_no_misc.tp, r.overall_no_misc.fp, r.overall_no_misc.fn_), (1, 2, 2));
+        assert_eq!(
+            (r.overall_no_misc.tp, r.overall_no_misc.fp, r.overall_no_misc.fn_),
+            (1, 2, 2)
+        );
         // Span only: the type error becomes right.
         assert_eq!((r.untyped.tp, r.untyped.fp, r.untyped.fn_), (3, 1, 1));
     }

@@ -38,8 +38,8 @@ use serde::Serialize;
 
 use crate::polnear::{parse_text_bound, CharOffsets};
 use crate::report::{
-    annotate_in_order, greedy_match, overlap_len, ratio, read_to_string, score, Counts, EvalError, Metric, Prf,
-    Scored, Table,
+    annotate_in_order, greedy_match, overlap_len, ratio, read_to_string, score, Counts, EvalError, Metric, Prf, Scored,
+    Table,
 };
 
 /// Radius for "close enough" geocoding: 161 km, i.e. 100 miles.
@@ -90,11 +90,12 @@ pub struct GoldGeo {
     pub bad_offsets: usize,
 }
 
-/// A toponym of `GWN.xml`: character span of the article text (without the title line).
+/// A toponym of `GWN.xml`: character span of the article text without the title line (negative for the
+/// few toponyms of the title line).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct XmlToponym {
-    pub start: usize,
-    pub end: usize,
+    pub start: i64,
+    pub end: i64,
     pub geonameid: Option<u64>,
     pub coord: Option<(f64, f64)>,
 }
@@ -111,8 +112,8 @@ pub struct ParseError {
 pub fn parse_ann(ann: &str, text: &str, xml: Option<&[XmlToponym]>) -> Result<GoldGeo, ParseError> {
     let offsets = CharOffsets::new(text);
     // The XML counts from the line after `TITLE: … LINK: …`.
-    let delta = text.find('\n').map_or(0, |i| text[..i].chars().count() + 1);
-    let xml_at: HashMap<(usize, usize), &XmlToponym> = xml
+    let delta = text.find('\n').map_or(0, |i| text[..i].chars().count() as i64 + 1);
+    let xml_at: HashMap<(i64, i64), &XmlToponym> = xml
         .unwrap_or_default()
         .iter()
         .map(|t| ((t.start + delta, t.end + delta), t))
@@ -160,7 +161,7 @@ pub fn parse_ann(ann: &str, text: &str, xml: Option<&[XmlToponym]>) -> Result<Go
                 coord = parse_coord(note);
             }
         }
-        if let Some(x) = xml_at.get(&(cs, ce)) {
+        if let Some(x) = xml_at.get(&(cs as i64, ce as i64)) {
             geonameid = geonameid.or(x.geonameid);
             coord = coord.or(x.coord);
         }
@@ -641,9 +642,18 @@ impl Scored for GeoResult {
         let g = &self.geocoding;
         let km = |x: Option<f64>| x.map_or_else(|| "-".to_string(), |v| format!("{v:.1}"));
         let mut geo = Table::new("geo: coordinates of overlap-matched toponyms", &["measure", "value"]);
-        geo.row(vec!["gold toponyms with coordinates".into(), g.gold_with_coords.to_string()]);
-        geo.row(vec!["matched, gold has coordinates".into(), g.matched_with_coords.to_string()]);
-        geo.row(vec!["  with a predicted point".into(), g.with_predicted_coords.to_string()]);
+        geo.row(vec![
+            "gold toponyms with coordinates".into(),
+            g.gold_with_coords.to_string(),
+        ]);
+        geo.row(vec![
+            "matched, gold has coordinates".into(),
+            g.matched_with_coords.to_string(),
+        ]);
+        geo.row(vec![
+            "  with a predicted point".into(),
+            g.with_predicted_coords.to_string(),
+        ]);
         geo.row(vec!["  within 161 km".into(), g.within_161km.to_string()]);
         geo.row(vec!["acc@161km".into(), score(g.acc161)]);
         geo.row(vec!["median error km".into(), km(g.median_km)]);
@@ -653,6 +663,10 @@ impl Scored for GeoResult {
             format!("{}/{}", g.geonameid_equal, g.geonameid_compared),
         ]);
         vec![t, types, geo]
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).expect("results always serialise")
     }
 
     fn metrics(&self) -> Vec<Metric> {
@@ -719,8 +733,8 @@ mod tests {
 			</toponym>
 			<toponym>
 				<extractedName>city</extractedName>
-				<start>56</start>
-				<end>60</end>
+				<start>52</start>
+				<end>56</end>
 				<geonamesID/>
 			</toponym>
 		</toponyms>
@@ -795,11 +809,26 @@ mod tests {
         assert_eq!(r.per_type["Coercion"].recall_exact, 0.0);
         assert_eq!(r.per_type["Coercion"].recall_overlap, 1.0);
         let gc = &r.geocoding;
-        assert_eq!((gc.matched_with_coords, gc.with_predicted_coords, gc.within_161km), (2, 2, 1));
+        assert_eq!(
+            (gc.matched_with_coords, gc.with_predicted_coords, gc.within_161km),
+            (2, 2, 1)
+        );
         assert_eq!(gc.acc161, 0.5);
         let median = gc.median_km.unwrap();
         assert!((median - (111.2 + 333.6) / 2.0).abs() < 1.0, "{median}");
         assert_eq!((gc.geonameid_compared, gc.geonameid_equal), (1, 1));
+    }
+
+    #[test]
+    fn negative_xml_offsets_point_into_the_title_line() {
+        // GWN.xml counts from the body, so a toponym of the title has negative offsets.
+        let text = "TITLE: Bergen fair LINK: x\nA fair.";
+        let xml = "<article file=\"1\"><toponyms><toponym><start>-20</start><end>-14</end>\
+                   <latitude>60.39</latitude><longitude>5.32</longitude></toponym></toponyms></article>";
+        let x = parse_gwn_xml(xml).unwrap();
+        assert_eq!((x["1"][0].start, x["1"][0].end), (-20, -14));
+        let g = parse_ann("T1\tLiteral 7 13\tBergen\n", text, Some(&x["1"])).unwrap();
+        assert_eq!(g.toponyms[0].coord, Some((60.39, 5.32)));
     }
 
     #[test]

@@ -35,8 +35,7 @@ use annalist_pipeline::Pipeline;
 use serde::Serialize;
 
 use crate::report::{
-    annotate_in_order, greedy_match, overlap_len, ratio, read_to_string, Counts, EvalError, Metric, Prf, Scored,
-    Table,
+    annotate_in_order, greedy_match, overlap_len, ratio, read_to_string, Counts, EvalError, Metric, Prf, Scored, Table,
 };
 
 /// A brat text-bound annotation (`T12<TAB>Content 575 842;843 1076<TAB>text`), offsets in characters.
@@ -484,12 +483,7 @@ impl Scored for PolnearResult {
         let mut t = Table::prf(
             format!(
                 "polnear: quotes in {} ({} articles, {} gold attributions, {} predicted, {} failed, {:.1} s)",
-                self.split,
-                self.documents,
-                self.gold_attributions,
-                self.predicted_quotes,
-                self.failures,
-                self.seconds
+                self.split, self.documents, self.gold_attributions, self.predicted_quotes, self.failures, self.seconds
             ),
             "measure",
         );
@@ -508,6 +502,10 @@ impl Scored for PolnearResult {
             crate::report::score(self.direct_recall),
         ]);
         vec![t]
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).expect("results always serialise")
     }
 
     fn metrics(&self) -> Vec<Metric> {

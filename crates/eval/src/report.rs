@@ -141,10 +141,7 @@ pub struct Metric {
 
 impl Metric {
     pub fn new(key: impl Into<String>, value: f64) -> Metric {
-        Metric {
-            key: key.into(),
-            value,
-        }
+        Metric { key: key.into(), value }
     }
 }
 
@@ -156,6 +153,8 @@ pub trait Scored {
     fn tables(&self) -> Vec<Table>;
     /// Scores thresholds can be checked against; the first is the set's headline score.
     fn metrics(&self) -> Vec<Metric>;
+    /// The whole result as JSON.
+    fn to_json(&self) -> serde_json::Value;
 }
 
 /// The outcome of one `--min-f1 KEY=VALUE` check.
@@ -359,7 +358,7 @@ mod tests {
         assert_eq!(lines[0], "title");
         assert_eq!(lines[1], "type         P      R     F1  tp  fp   fn");
         assert_eq!(lines[2], "PER      1.000  1.000  1.000  10   0    0");
-        assert_eq!(lines[3], "overall  0.500  0.010  0.020   1   1  100");
+        assert_eq!(lines[3], "overall  0.500  0.010  0.019   1   1  100");
     }
 
     #[test]

@@ -135,6 +135,31 @@ fn is_word_byte_after(text: &str, i: usize) -> bool {
     text[i..].chars().next().is_some_and(|c| c.is_alphanumeric())
 }
 
+/// Every match on word boundaries, then a greedy choice of non-overlapping matches, longest first.
+/// Returns original byte spans and pattern indices, in text order.
+fn select(ac: &AhoCorasick, n: &Normalized) -> Vec<(usize, usize, usize)> {
+    let mut all: Vec<(usize, usize, usize)> = ac
+        .find_overlapping_iter(&n.text)
+        .filter(|m| !is_word_byte_before(&n.text, m.start()) && !is_word_byte_after(&n.text, m.end()))
+        .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+        .collect();
+    all.sort_by_key(|&(s, e, _)| (std::cmp::Reverse(e - s), s));
+    let mut chosen: Vec<(usize, usize, usize)> = Vec::new();
+    for m in all {
+        if chosen.iter().all(|c| m.1 <= c.0 || c.1 <= m.0) {
+            chosen.push(m);
+        }
+    }
+    chosen.sort_by_key(|&(s, _, _)| s);
+    chosen
+        .into_iter()
+        .map(|(s, e, p)| {
+            let (a, b) = n.original_span(s, e);
+            (a, b, p)
+        })
+        .collect()
+}
+
 impl Lexicon {
     /// The dictionaries compiled into this binary (decoded and built once per process).
     pub fn embedded() -> &'static Lexicon {
@@ -306,7 +331,7 @@ impl Lexicon {
             o.aliases.iter().for_each(|a| add(a, Target::Org(i)));
         }
         let names = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
+            .match_kind(MatchKind::Standard)
             .build(&patterns)
             .map_err(|e| LexiconError::Build(e.to_string()))?;
         let mut phrase_patterns = Vec::new();
@@ -320,7 +345,7 @@ impl Lexicon {
             }
         }
         let phrases = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
+            .match_kind(MatchKind::Standard)
             .build(&phrase_patterns)
             .map_err(|e| LexiconError::Build(e.to_string()))?;
         Ok(Lexicon {
@@ -374,40 +399,31 @@ impl Lexicon {
         self.country_index.get(code).map(|&i| &self.countries[i as usize])
     }
 
-    /// All dictionary names in `text`, longest first where they overlap, on word boundaries.
+    /// All dictionary names in `text` on word boundaries; where matches overlap, the longest wins
+    /// ("Salman bin Abdulaziz Al Saud" over "Crown Prince Salman", "Hindustan Times" over "The Hindu").
     pub fn find_names(&self, text: &str) -> Vec<NameMatch> {
         let n = Normalized::new(text, false);
-        let mut out = Vec::new();
-        for m in self.names.find_iter(&n.text) {
-            if is_word_byte_before(&n.text, m.start()) || is_word_byte_after(&n.text, m.end()) {
-                continue;
-            }
-            let (start, end) = n.original_span(m.start(), m.end());
-            out.push(NameMatch {
+        select(&self.names, &n)
+            .into_iter()
+            .map(|(start, end, pattern)| NameMatch {
                 start,
                 end,
-                targets: self.name_targets[m.pattern().as_usize()].clone(),
-            });
-        }
-        out
+                targets: self.name_targets[pattern].clone(),
+            })
+            .collect()
     }
 
-    /// All role phrases in `text` (case-insensitive), on word boundaries.
+    /// All role phrases in `text` (case-insensitive) on word boundaries, longest first where they overlap.
     pub fn find_phrases(&self, text: &str) -> Vec<PhraseMatch> {
         let n = Normalized::new(text, true);
-        let mut out = Vec::new();
-        for m in self.phrases.find_iter(&n.text) {
-            if is_word_byte_before(&n.text, m.start()) || is_word_byte_after(&n.text, m.end()) {
-                continue;
-            }
-            let (start, end) = n.original_span(m.start(), m.end());
-            out.push(PhraseMatch {
+        select(&self.phrases, &n)
+            .into_iter()
+            .map(|(start, end, pattern)| PhraseMatch {
                 start,
                 end,
-                agent: self.phrase_targets[m.pattern().as_usize()],
-            });
-        }
-        out
+                agent: self.phrase_targets[pattern],
+            })
+            .collect()
     }
 
     /// The code of person `i` on `date`: the term in force (the latest-starting one when several are),
@@ -500,6 +516,16 @@ mod tests {
         let found = lex.find_names(text);
         let got: Vec<&str> = found.iter().map(|m| &text[m.start..m.end]).collect();
         assert!(got.contains(&"Moscow"), "{got:?}");
+    }
+
+    #[test]
+    fn a_rejected_match_does_not_hide_a_later_one() {
+        // Regression: with leftmost-longest search, "The Hindu" matched inside "The Hindustan Times",
+        // failed the word-boundary check, and the real name after it was lost.
+        let lex = Lexicon::embedded();
+        let text = "The Hindustan Times reported it.";
+        let got: Vec<&str> = lex.find_names(text).iter().map(|m| &text[m.start..m.end]).collect();
+        assert!(got.iter().any(|g| g.contains("Hindustan Times")), "{got:?}");
     }
 
     #[test]

@@ -46,6 +46,8 @@ pub struct Example {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Country {
+    /// The source file the entry comes from.
+    pub file: String,
     pub code: String,
     pub name: String,
     pub aliases: Vec<String>,
@@ -68,6 +70,8 @@ pub struct Term {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
+    /// The source file the entry comes from.
+    pub file: String,
     pub name: String,
     pub aliases: Vec<String>,
     pub shorts: Vec<String>,
@@ -97,6 +101,8 @@ pub struct Agent {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Org {
+    /// The source file the entry comes from.
+    pub file: String,
     pub name: String,
     pub aliases: Vec<String>,
     pub code: String,
@@ -151,7 +157,7 @@ fn days_in_month(y: u32, m: u32) -> Option<u32> {
     Some(match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
         2 => 28,
         _ => return None,
     })
@@ -163,7 +169,7 @@ pub fn format_day(d: Day) -> String {
 }
 
 fn is_actor_code(s: &str) -> bool {
-    !s.is_empty() && s.len() % 3 == 0 && s.len() <= 15 && s.bytes().all(|b| b.is_ascii_uppercase())
+    !s.is_empty() && s.len().is_multiple_of(3) && s.len() <= 15 && s.bytes().all(|b| b.is_ascii_uppercase())
 }
 
 fn list(v: &str) -> Vec<String> {
@@ -285,6 +291,7 @@ pub fn parse(file: &str, text: &str) -> Result<SourceFile, SourceError> {
                 return Err(err(b.line, format!("{code:?} is not a three-letter country code")));
             }
             let mut c = Country {
+                file: file.to_string(),
                 code: code.into(),
                 name: name.trim().into(),
                 aliases: vec![],
@@ -311,6 +318,7 @@ pub fn parse(file: &str, text: &str) -> Result<SourceFile, SourceError> {
         let mut out = Vec::new();
         for b in &blocks {
             let mut p = Person {
+                file: file.to_string(),
                 name: b.head.to_string(),
                 aliases: vec![],
                 shorts: vec![],
@@ -383,6 +391,7 @@ pub fn parse(file: &str, text: &str) -> Result<SourceFile, SourceError> {
         let mut out = Vec::new();
         for b in &blocks {
             let mut o = Org {
+                file: file.to_string(),
                 name: b.head.to_string(),
                 aliases: vec![],
                 code: String::new(),

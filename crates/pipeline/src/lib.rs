@@ -88,7 +88,7 @@ impl Pipeline {
         let seg = self.segment(&doc);
         let actors = self.actors(&doc, &seg);
         Annotated {
-            entities: actors.entities(),
+            entities: actors.entities(&doc),
             actors: actors.actors,
             sentences: seg.sentences,
             dict_version: self.dict_version.clone(),
