@@ -22,10 +22,12 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
-    let dicts = manifest.join("../../dicts/actors");
-    println!("cargo:rerun-if-changed={}", dicts.display());
     let mut files = Vec::new();
-    collect(&dicts, &mut files);
+    for sub in ["actors", "events"] {
+        let dicts = manifest.join("../../dicts").join(sub);
+        println!("cargo:rerun-if-changed={}", dicts.display());
+        collect(&dicts, &mut files);
+    }
     let mut sources = Vec::new();
     let mut hash = source::FNV_START;
     let mut versions = Vec::new();

@@ -112,6 +112,10 @@ struct CodeArgs {
     /// Worker threads (default: one per core).
     #[arg(long)]
     threads: Option<usize>,
+    /// Instead of records, print for each sentence the tokens, the actors found, the patterns tried and
+    /// the events that fired (or why a match was dropped).
+    #[arg(long, conflicts_with = "unknown_actors")]
+    explain: bool,
     /// Instead of records, list the names no dictionary knows, with their type and count (TSV), most
     /// frequent first: a to-do list for dictionary maintainers.
     #[arg(long)]
@@ -163,17 +167,22 @@ fn code(args: CodeArgs) -> Result<ExitCode> {
         },
         max_bytes: args.max_bytes,
     };
-    let pipeline = Pipeline::with_lexicon(args.dicts.lexicon()?);
+    let pipeline = Pipeline::try_with_lexicon(args.dicts.lexicon()?)?;
     let mut unknown: HashMap<(String, &'static str), u64> = HashMap::new();
     let stream = DocStream::new(&args.paths, opts);
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let (mut ok, mut failed) = (0u64, 0u64);
-    if args.format == Format::Json && !args.unknown_actors {
+    let records = !args.unknown_actors && !args.explain;
+    if args.format == Format::Json && records {
         out.write_all(b"[")?;
     }
     pipeline.run(stream, 256, |r| -> Result<()> {
         match r {
+            Ok(a) if args.explain => {
+                out.write_all(pipeline.explain(&a.doc).as_bytes())?;
+                ok += 1;
+            }
             Ok(a) if args.unknown_actors => {
                 for e in a.entities.iter().filter(|e| e.name.is_none()) {
                     let kind = match e.kind {
@@ -215,7 +224,7 @@ fn code(args: CodeArgs) -> Result<ExitCode> {
         }
         Ok(())
     })?;
-    if args.format == Format::Json && !args.unknown_actors {
+    if args.format == Format::Json && records {
         out.write_all(b"]\n")?;
     }
     if args.unknown_actors {

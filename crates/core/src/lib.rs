@@ -208,6 +208,18 @@ pub struct Event {
     pub evidence: Span,
     pub rule: String,
     pub dict_version: String,
+    /// Further sources of a compound subject ("Russia and China signed"): one event, several sources.
+    pub more_sources: Vec<ActorRef>,
+    /// Further targets of a compound object.
+    pub more_targets: Vec<ActorRef>,
+    /// The region of the sentence (headline, lead, body).
+    pub region: RegionKind,
+    /// True when the same sentence opens the lead (the body repeats the lead).
+    pub in_lead: bool,
+    /// The date the event happened: the document date unless the sentence names another.
+    pub date: Option<String>,
+    /// Why `date` differs from the document date ("on Saturday" …).
+    pub date_reason: Option<String>,
 }
 
 /// Direct or indirect speech.

@@ -137,6 +137,20 @@ pub struct OutEvent {
     pub evidence: OutSpan,
     pub rule: String,
     pub dict_version: String,
+    /// Every source when the subject is compound.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<OutActor>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<OutActor>,
+    /// Every (source, target) pair of codes of a compound event.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dyads: Vec<(String, String)>,
+    pub headline: bool,
+    pub lead: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_reason: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -332,6 +346,32 @@ impl OutputDoc {
                     evidence: out_span(e.evidence),
                     rule: e.rule.clone(),
                     dict_version: e.dict_version.clone(),
+                    sources: if e.more_sources.is_empty() {
+                        Vec::new()
+                    } else {
+                        std::iter::once(&e.source).chain(&e.more_sources).map(actor).collect()
+                    },
+                    targets: if e.more_targets.is_empty() {
+                        Vec::new()
+                    } else {
+                        e.target.iter().chain(&e.more_targets).map(actor).collect()
+                    },
+                    dyads: if e.more_sources.is_empty() && e.more_targets.is_empty() {
+                        Vec::new()
+                    } else {
+                        let code = |r: &crate::ActorRef| r.actor.clone().unwrap_or_default();
+                        let mut v = Vec::new();
+                        for s in std::iter::once(&e.source).chain(&e.more_sources) {
+                            for t in e.target.iter().chain(&e.more_targets) {
+                                v.push((code(s), code(t)));
+                            }
+                        }
+                        v
+                    },
+                    headline: e.region == RegionKind::Headline,
+                    lead: e.region == RegionKind::Lead || e.in_lead,
+                    date: e.date.clone(),
+                    date_reason: e.date_reason.clone(),
                 })
                 .collect(),
             quotes: a

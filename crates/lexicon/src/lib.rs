@@ -1,6 +1,6 @@
 //! Dictionaries: plain-text sources (see `docs/dictionaries.md`) compiled into matchers.
 //!
-//! Design decision: the sources under `dicts/actors/` are parsed and validated by the build script (a
+//! Design decision: the sources under `dicts/actors/` and `dicts/events/` are parsed and validated by the build script (a
 //! broken entry fails the build with file and line), serialised compactly and embedded in the binary with
 //! `include_bytes!`, stamped with the newest source version and a hash of all sources. At run time the
 //! blob is decoded and two Aho-Corasick automata are built: one case-sensitive over proper names (people,
@@ -26,7 +26,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use annalist_text::Normalized;
 
 pub use source::{
-    format_day, parse_day, Agent, Country, Day, Entries, Example, Org, Person, SourceError, SourceFile, Term,
+    format_day, parse_day, Agent, Alt, Country, Day, Elem, Entries, EventExample, Example, Org, PatternEntry, Person,
+    SourceError, SourceFile, Term,
 };
 
 static EMBEDDED_BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/dicts.bin"));
@@ -103,6 +104,8 @@ pub struct Lexicon {
     pub people: Vec<Person>,
     pub agents: Vec<Agent>,
     pub orgs: Vec<Org>,
+    /// Event patterns (compiled by the events stage).
+    pub patterns: Vec<PatternEntry>,
     country_index: HashMap<String, u32>,
     names: AhoCorasick,
     name_patterns: Vec<String>,
@@ -239,6 +242,7 @@ impl Lexicon {
         let mut people = Vec::new();
         let mut agents = Vec::new();
         let mut orgs = Vec::new();
+        let mut event_patterns = Vec::new();
         let mut files = Vec::new();
         for s in sources {
             files.push((s.file.clone(), s.header.version.clone()));
@@ -273,6 +277,10 @@ impl Lexicon {
                         ));
                     }
                     agents.extend(v)
+                }
+                Entries::Patterns(v) => {
+                    let mut v = v;
+                    event_patterns.append(&mut v);
                 }
                 Entries::Orgs(v) => {
                     if let Some(o) = v.iter().find(|o| !known_prefix(&o.code)) {
@@ -355,6 +363,7 @@ impl Lexicon {
             people,
             agents,
             orgs,
+            patterns: event_patterns,
             country_index,
             names,
             name_patterns: patterns,

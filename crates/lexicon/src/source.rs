@@ -112,6 +112,47 @@ pub struct Org {
     pub line: u32,
 }
 
+/// One alternative of a pattern word: the word and whether its inflections match too (`~word`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alt {
+    pub word: String,
+    pub inflect: bool,
+}
+
+/// An element of an event pattern (docs/patterns.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Elem {
+    Source,
+    Target,
+    /// One token matching one of the alternatives.
+    Word(Vec<Alt>),
+    /// Zero or one token matching one of the alternatives.
+    Optional(Vec<Alt>),
+    /// Zero to N tokens.
+    Skip(u8),
+}
+
+/// An example of an event pattern: on `date`, `sentence` codes to `source` → `target` (`-` for none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventExample {
+    pub date: Option<Day>,
+    pub sentence: String,
+    pub source: String,
+    pub target: String,
+    pub line: u32,
+}
+
+/// An event pattern block: id, CAMEO code, one or more patterns, examples.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatternEntry {
+    pub file: String,
+    pub id: String,
+    pub code: String,
+    pub patterns: Vec<(Vec<Elem>, u32)>,
+    pub examples: Vec<EventExample>,
+    pub line: u32,
+}
+
 /// What a dictionary file holds, from its header `name`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Entries {
@@ -119,6 +160,70 @@ pub enum Entries {
     People(Vec<Person>),
     Agents(Vec<Agent>),
     Orgs(Vec<Org>),
+    Patterns(Vec<PatternEntry>),
+}
+
+fn parse_alts(s: &str) -> Result<Vec<Alt>, String> {
+    let mut out = Vec::new();
+    for a in s.split('|') {
+        let (word, inflect) = match a.strip_prefix('~') {
+            Some(w) => (w, true),
+            None => (a, false),
+        };
+        if word.is_empty() || word.contains(['[', ']', '$', '*', ' ']) {
+            return Err(format!("bad word {a:?}"));
+        }
+        out.push(Alt {
+            word: word.to_lowercase().replace('\u{2019}', "'"),
+            inflect,
+        });
+    }
+    Ok(out)
+}
+
+/// Parses one `pattern:` line into elements.
+pub fn parse_pattern(p: &str) -> Result<Vec<Elem>, String> {
+    let mut out = Vec::new();
+    for tok in p.split_whitespace() {
+        let e = match tok {
+            "$S" => Elem::Source,
+            "$T" => Elem::Target,
+            "*" => Elem::Skip(3),
+            _ if tok.starts_with('*') => {
+                let n: u8 = tok[1..]
+                    .parse()
+                    .map_err(|_| format!("bad skip {tok:?} (write * or *N)"))?;
+                if n == 0 || n > 8 {
+                    return Err(format!("skip {tok:?} out of range (1..=8)"));
+                }
+                Elem::Skip(n)
+            }
+            _ if tok.starts_with('[') => {
+                let inner = tok
+                    .strip_prefix('[')
+                    .and_then(|t| t.strip_suffix(']'))
+                    .ok_or_else(|| format!("unclosed optional {tok:?}"))?;
+                Elem::Optional(parse_alts(inner)?)
+            }
+            _ if tok.starts_with('$') => return Err(format!("unknown slot {tok:?} ($S or $T)")),
+            _ => Elem::Word(parse_alts(tok)?),
+        };
+        out.push(e);
+    }
+    if !out.iter().any(|e| matches!(e, Elem::Word(_))) {
+        return Err("a pattern needs at least one word".into());
+    }
+    if out.iter().filter(|e| matches!(e, Elem::Source)).count() != 1 {
+        return Err("a pattern needs exactly one $S".into());
+    }
+    if out.iter().filter(|e| matches!(e, Elem::Target)).count() > 1 {
+        return Err("a pattern has at most one $T".into());
+    }
+    Ok(out)
+}
+
+fn is_event_code(s: &str) -> bool {
+    (2..=4).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -281,7 +386,81 @@ pub fn parse(file: &str, text: &str) -> Result<SourceFile, SourceError> {
         };
         block.fields.push((k.trim(), v.trim(), n));
     }
-    let entries = if header.name == "countries" {
+    let entries = if header.name.starts_with("events") {
+        let mut out: Vec<PatternEntry> = Vec::new();
+        for b in &blocks {
+            if b.head.contains(' ') || !b.head.contains('.') {
+                return Err(err(b.line, format!("pattern id {:?} must be CODE.slug", b.head)));
+            }
+            let mut e = PatternEntry {
+                file: file.to_string(),
+                id: b.head.to_string(),
+                code: String::new(),
+                patterns: vec![],
+                examples: vec![],
+                line: b.line as u32,
+            };
+            for &(k, v, n) in &b.fields {
+                match k {
+                    "code" => {
+                        if !is_event_code(v) {
+                            return Err(err(n, format!("{v:?} is not a CAMEO event code")));
+                        }
+                        e.code = v.into()
+                    }
+                    "pattern" => e.patterns.push((parse_pattern(v).map_err(|m| err(n, m))?, n as u32)),
+                    "example" => {
+                        let parts: Vec<&str> = v.split('|').map(str::trim).collect();
+                        let (date, rest) = match parts.len() {
+                            3 => (None, &parts[..]),
+                            4 => (
+                                Some(
+                                    parse_day(parts[0], true)
+                                        .ok_or_else(|| err(n, format!("bad example date {:?}", parts[0])))?,
+                                ),
+                                &parts[1..],
+                            ),
+                            _ => {
+                                return Err(err(
+                                    n,
+                                    format!("expected `example: [DATE |] sentence | SOURCE | TARGET`, found {v:?}"),
+                                ))
+                            }
+                        };
+                        e.examples.push(EventExample {
+                            date,
+                            sentence: rest[0].into(),
+                            source: rest[1].into(),
+                            target: rest[2].into(),
+                            line: n as u32,
+                        })
+                    }
+                    "note" => {}
+                    other => return Err(err(n, format!("unknown field {other:?} in a pattern entry"))),
+                }
+            }
+            if e.code.is_empty() {
+                return Err(err(b.line, format!("{} has no `code:`", e.id)));
+            }
+            if !e.id.starts_with(&format!("{}.", e.code)) && !e.id.starts_with(&e.code) {
+                return Err(err(
+                    b.line,
+                    format!("id {} does not start with its code {}", e.id, e.code),
+                ));
+            }
+            if e.patterns.is_empty() {
+                return Err(err(b.line, format!("{} has no `pattern:`", e.id)));
+            }
+            if e.examples.is_empty() {
+                return Err(err(b.line, format!("{} has no `example:`", e.id)));
+            }
+            if out.iter().any(|o| o.id == e.id) {
+                return Err(err(b.line, format!("duplicate pattern id {}", e.id)));
+            }
+            out.push(e);
+        }
+        Entries::Patterns(out)
+    } else if header.name == "countries" {
         let mut out = Vec::new();
         for b in &blocks {
             let Some((code, name)) = b.head.split_once(' ') else {

@@ -15,7 +15,10 @@
 //! ```
 
 use annalist_actors::Actors;
-use annalist_core::{output::OutputDoc, Annotated, Document};
+use std::sync::Arc;
+
+use annalist_core::{output::OutputDoc, Annotated, Document, Event};
+use annalist_events::{EventCoder, EventsError};
 use annalist_ingest::{DocResult, IngestError};
 use annalist_lexicon::Lexicon;
 use annalist_text::Segmented;
@@ -35,10 +38,19 @@ pub enum PipelineError {
 }
 
 /// The configured stages.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Pipeline {
     lex: &'static Lexicon,
+    coder: Arc<EventCoder>,
     dict_version: String,
+}
+
+impl std::fmt::Debug for Pipeline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pipeline")
+            .field("dict_version", &self.dict_version)
+            .finish()
+    }
 }
 
 impl Default for Pipeline {
@@ -54,11 +66,20 @@ impl Pipeline {
     }
 
     /// A pipeline over other dictionaries (see [`Lexicon::with_user_dicts`]).
+    ///
+    /// Panics if the lexicon's event patterns name a CAMEO code that does not exist; use
+    /// [`Pipeline::try_with_lexicon`] for user dictionaries.
     pub fn with_lexicon(lex: &'static Lexicon) -> Pipeline {
-        Pipeline {
+        Pipeline::try_with_lexicon(lex).expect("embedded patterns compile (checked by tests)")
+    }
+
+    /// A pipeline over other dictionaries, or why their patterns do not compile.
+    pub fn try_with_lexicon(lex: &'static Lexicon) -> Result<Pipeline, EventsError> {
+        Ok(Pipeline {
             lex,
+            coder: Arc::new(EventCoder::new(lex)?),
             dict_version: lex.version().to_string(),
-        }
+        })
     }
 
     /// The dictionaries in use.
@@ -87,7 +108,9 @@ impl Pipeline {
     fn annotate_inner(&self, doc: Document) -> Annotated {
         let seg = self.segment(&doc);
         let actors = self.actors(&doc, &seg);
+        let events = self.events(&doc, &seg, &actors);
         Annotated {
+            events,
             entities: actors.entities(&doc),
             actors: actors.actors,
             sentences: seg.sentences,
@@ -100,6 +123,70 @@ impl Pipeline {
     /// Stage: tokens and sentences.
     pub fn segment(&self, doc: &Document) -> Segmented {
         annalist_text::segment(doc)
+    }
+
+    /// Stage: CAMEO events from the patterns.
+    pub fn events(&self, doc: &Document, seg: &Segmented, actors: &Actors) -> Vec<Event> {
+        self.coder.code(doc, seg, actors, None)
+    }
+
+    /// The event coder in use.
+    pub fn coder(&self) -> &EventCoder {
+        &self.coder
+    }
+
+    /// A human-readable account of how each sentence was coded: tokens, actors, patterns tried, events.
+    pub fn explain(&self, doc: &Document) -> String {
+        use std::fmt::Write;
+        let seg = self.segment(doc);
+        let actors = self.actors(doc, &seg);
+        let mut traces = Vec::new();
+        let events = self.coder.code(doc, &seg, &actors, Some(&mut traces));
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "# {} ({} sentences, date {})",
+            doc.id,
+            seg.sentences.len(),
+            doc.date.as_deref().unwrap_or("unknown")
+        );
+        for (si, s) in seg.sentences.iter().enumerate() {
+            let _ = writeln!(out, "\n[{si}] {:?} {}", s.region, doc.slice(s.span));
+            let toks: Vec<&str> = seg.tokens[seg.sentence_tokens[si].clone()]
+                .iter()
+                .map(|t| t.text(&doc.text))
+                .collect();
+            let _ = writeln!(out, "  tokens: {}", toks.join(" | "));
+            for m in actors.mentions.iter().filter(|m| s.span.contains(m.span)) {
+                let name = m.actor.map(|a| actors.actors[a].name.as_str()).unwrap_or("");
+                let _ = writeln!(
+                    out,
+                    "  actor: {:?} {:?} {} {}{}",
+                    doc.slice(m.span),
+                    m.kind,
+                    m.code.as_deref().unwrap_or("-"),
+                    name,
+                    if m.is_place { " (place)" } else { "" }
+                );
+            }
+            for t in traces.iter().filter(|t| t.sentence as usize == si) {
+                for l in &t.lines {
+                    let _ = writeln!(out, "{l}");
+                }
+            }
+            for e in events.iter().filter(|e| e.sentence as usize == si) {
+                let _ = writeln!(
+                    out,
+                    "  EVENT {} {} -> {} rule {} evidence {:?}",
+                    e.code,
+                    e.source.actor.as_deref().unwrap_or("?"),
+                    e.target.as_ref().and_then(|t| t.actor.as_deref()).unwrap_or("-"),
+                    e.rule,
+                    doc.slice(e.evidence)
+                );
+            }
+        }
+        out
     }
 
     /// Stage: actors (names, roles, pronouns) resolved on the document date.
