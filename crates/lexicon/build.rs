@@ -23,7 +23,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let mut files = Vec::new();
-    for sub in ["actors", "events"] {
+    for sub in ["actors", "events", "quotes"] {
         let dicts = manifest.join("../../dicts").join(sub);
         println!("cargo:rerun-if-changed={}", dicts.display());
         collect(&dicts, &mut files);

@@ -220,6 +220,8 @@ pub struct Event {
     pub date: Option<String>,
     /// Why `date` differs from the document date ("on Saturday" …).
     pub date_reason: Option<String>,
+    /// The quote this event was said in, as an index into the document's quotes.
+    pub quote: Option<u32>,
 }
 
 /// Direct or indirect speech.
@@ -233,10 +235,15 @@ pub enum QuoteKind {
 /// A quotation and who said it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Quote {
+    /// The content (inside the quote marks for direct quotes).
     pub span: Span,
     pub kind: QuoteKind,
     pub speaker: Option<ActorRef>,
     pub cue: Option<Span>,
+    /// First and last sentence index the content spans.
+    pub sentences: (u32, u32),
+    /// Why the speaker was chosen ("cue after the quote", "continues the previous quote" …).
+    pub attribution: Option<String>,
 }
 
 /// Why a place is listed.

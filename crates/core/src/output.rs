@@ -151,6 +151,8 @@ pub struct OutEvent {
     pub date: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote: Option<u32>,
 }
 
 #[derive(Debug, Serialize)]
@@ -162,6 +164,10 @@ pub struct OutQuote {
     pub speaker: Option<OutActor>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cue: Option<OutSpan>,
+    pub text: String,
+    pub sentences: [u32; 2],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -372,6 +378,7 @@ impl OutputDoc {
                     lead: e.region == RegionKind::Lead || e.in_lead,
                     date: e.date.clone(),
                     date_reason: e.date_reason.clone(),
+                    quote: e.quote,
                 })
                 .collect(),
             quotes: a
@@ -385,6 +392,9 @@ impl OutputDoc {
                         kind: q.kind,
                         speaker: q.speaker.as_ref().map(actor),
                         cue: q.cue.map(out_span),
+                        text: doc.slice(q.span).to_string(),
+                        sentences: [q.sentences.0, q.sentences.1],
+                        attribution: q.attribution.clone(),
                     }
                 })
                 .collect(),

@@ -23,7 +23,8 @@
 
 pub mod cameo;
 mod dates;
-pub mod inflect;
+
+pub use annalist_lexicon::inflect;
 
 use std::collections::HashMap;
 
@@ -468,6 +469,7 @@ impl EventCoder {
                         in_lead,
                         date: date.or_else(|| doc_date.clone()),
                         date_reason,
+                        quote: None,
                     };
                     if trace.is_some() {
                         lines.push(format!(

@@ -491,7 +491,7 @@ mod tests {
         writeln!(f).unwrap();
         writeln!(f, "{{\"id\":\"3\",\"text\":\"Three.\"}}").unwrap();
         std::fs::write(d.join("skip.bin"), b"\x00\x01").unwrap();
-        let out: Vec<DocResult> = DocStream::new(&[d.clone()], ReadOptions::default()).collect();
+        let out: Vec<DocResult> = DocStream::new(std::slice::from_ref(&d), ReadOptions::default()).collect();
         let summary: Vec<String> = out
             .iter()
             .map(|r| match r {

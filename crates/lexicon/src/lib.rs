@@ -16,6 +16,7 @@
 //! assert!(!lex.version().is_empty());
 //! ```
 
+pub mod inflect;
 pub mod source;
 
 use std::collections::HashMap;
@@ -26,8 +27,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use annalist_text::Normalized;
 
 pub use source::{
-    format_day, parse_day, Agent, Alt, Country, Day, Elem, Entries, EventExample, Example, Org, PatternEntry, Person,
-    SourceError, SourceFile, Term,
+    format_day, parse_day, Agent, Alt, Country, Cue, Day, Elem, Entries, EventExample, Example, Org, PatternEntry,
+    Person, SourceError, SourceFile, Term,
 };
 
 static EMBEDDED_BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/dicts.bin"));
@@ -106,6 +107,8 @@ pub struct Lexicon {
     pub orgs: Vec<Org>,
     /// Event patterns (compiled by the events stage).
     pub patterns: Vec<PatternEntry>,
+    /// Speech cues (verbs of saying, "according to").
+    pub cues: Vec<Cue>,
     country_index: HashMap<String, u32>,
     names: AhoCorasick,
     name_patterns: Vec<String>,
@@ -243,6 +246,7 @@ impl Lexicon {
         let mut agents = Vec::new();
         let mut orgs = Vec::new();
         let mut event_patterns = Vec::new();
+        let mut cues = Vec::new();
         let mut files = Vec::new();
         for s in sources {
             files.push((s.file.clone(), s.header.version.clone()));
@@ -278,6 +282,7 @@ impl Lexicon {
                     }
                     agents.extend(v)
                 }
+                Entries::Cues(v) => cues.extend(v),
                 Entries::Patterns(v) => {
                     let mut v = v;
                     event_patterns.append(&mut v);
@@ -364,6 +369,7 @@ impl Lexicon {
             agents,
             orgs,
             patterns: event_patterns,
+            cues,
             country_index,
             names,
             name_patterns: patterns,

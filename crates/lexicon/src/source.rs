@@ -153,6 +153,15 @@ pub struct PatternEntry {
     pub line: u32,
 }
 
+/// A speech cue: a verb of saying (inflected: `said`, `says`, `saying`) or a fixed phrase ("according to").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cue {
+    pub phrase: String,
+    /// `verb` or `phrase`.
+    pub kind: String,
+    pub line: u32,
+}
+
 /// What a dictionary file holds, from its header `name`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Entries {
@@ -161,6 +170,7 @@ pub enum Entries {
     Agents(Vec<Agent>),
     Orgs(Vec<Org>),
     Patterns(Vec<PatternEntry>),
+    Cues(Vec<Cue>),
 }
 
 fn parse_alts(s: &str) -> Result<Vec<Alt>, String> {
@@ -326,6 +336,31 @@ pub fn parse(file: &str, text: &str) -> Result<SourceFile, SourceError> {
         if v.is_empty() {
             return Err(err(1, format!("header lacks `# {k}:`")));
         }
+    }
+    if header.name == "cues" {
+        let mut cues = Vec::new();
+        for (n, line) in body_lines {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let parts: Vec<&str> = line.split('|').map(str::trim).collect();
+            if parts.len() != 2 || parts[0].is_empty() || !matches!(parts[1], "verb" | "phrase") {
+                return Err(err(
+                    n,
+                    format!("expected `word | verb` or `phrase words | phrase`, found {line:?}"),
+                ));
+            }
+            cues.push(Cue {
+                phrase: parts[0].to_lowercase(),
+                kind: parts[1].to_string(),
+                line: n as u32,
+            });
+        }
+        return Ok(SourceFile {
+            file: file.to_string(),
+            header,
+            entries: Entries::Cues(cues),
+        });
     }
     if header.name == "agents" {
         let mut agents = Vec::new();

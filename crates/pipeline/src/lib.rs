@@ -17,10 +17,11 @@
 use annalist_actors::Actors;
 use std::sync::Arc;
 
-use annalist_core::{output::OutputDoc, Annotated, Document, Event};
+use annalist_core::{output::OutputDoc, Annotated, Document, Event, Quote};
 use annalist_events::{EventCoder, EventsError};
 use annalist_ingest::{DocResult, IngestError};
 use annalist_lexicon::Lexicon;
+use annalist_quotes::QuoteFinder;
 use annalist_text::Segmented;
 use rayon::prelude::*;
 
@@ -42,6 +43,7 @@ pub enum PipelineError {
 pub struct Pipeline {
     lex: &'static Lexicon,
     coder: Arc<EventCoder>,
+    quotes: Arc<QuoteFinder>,
     dict_version: String,
 }
 
@@ -78,6 +80,7 @@ impl Pipeline {
         Ok(Pipeline {
             lex,
             coder: Arc::new(EventCoder::new(lex)?),
+            quotes: Arc::new(QuoteFinder::new(lex)),
             dict_version: lex.version().to_string(),
         })
     }
@@ -107,10 +110,13 @@ impl Pipeline {
 
     fn annotate_inner(&self, doc: Document) -> Annotated {
         let seg = self.segment(&doc);
-        let actors = self.actors(&doc, &seg);
-        let events = self.events(&doc, &seg, &actors);
+        let mut actors = self.actors(&doc, &seg);
+        let quotes = self.quotes(&doc, &seg, &mut actors);
+        let mut events = self.events(&doc, &seg, &actors);
+        link_quotes(&mut events, &quotes);
         Annotated {
             events,
+            quotes,
             entities: actors.entities(&doc),
             actors: actors.actors,
             sentences: seg.sentences,
@@ -123,6 +129,15 @@ impl Pipeline {
     /// Stage: tokens and sentences.
     pub fn segment(&self, doc: &Document) -> Segmented {
         annalist_text::segment(doc)
+    }
+
+    /// Stage: quotations and speakers. Adds the speaker-side "we" and the addressed "you" inside direct
+    /// quotes to the actor mentions, so that event patterns fire inside quotes.
+    pub fn quotes(&self, doc: &Document, seg: &Segmented, actors: &mut Actors) -> Vec<Quote> {
+        let found = self.quotes.find(doc, seg, actors);
+        actors.mentions.extend(found.mentions);
+        actors.mentions.sort_by_key(|m| (m.span.start, m.span.end));
+        found.quotes
     }
 
     /// Stage: CAMEO events from the patterns.
@@ -139,7 +154,8 @@ impl Pipeline {
     pub fn explain(&self, doc: &Document) -> String {
         use std::fmt::Write;
         let seg = self.segment(doc);
-        let actors = self.actors(doc, &seg);
+        let mut actors = self.actors(doc, &seg);
+        let _ = self.quotes(doc, &seg, &mut actors);
         let mut traces = Vec::new();
         let events = self.coder.code(doc, &seg, &actors, Some(&mut traces));
         let mut out = String::new();
@@ -225,6 +241,16 @@ impl Pipeline {
             }
         }
         Ok(())
+    }
+}
+
+/// Links each event said inside a quotation to that quote.
+fn link_quotes(events: &mut [Event], quotes: &[Quote]) {
+    for e in events {
+        e.quote = quotes
+            .iter()
+            .position(|q| q.span.contains(e.evidence))
+            .map(|i| i as u32);
     }
 }
 
