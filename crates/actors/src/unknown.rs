@@ -265,7 +265,7 @@ const TITLES: &[&str] = &[
 const LOCATIVE: &[&str] = &["in", "at", "near", "from", "to", "outside", "into", "across", "via"];
 
 const CONNECTORS: &[&str] = &[
-    "of", "de", "da", "del", "van", "von", "bin", "al", "la", "le", "for", "and", "&",
+    "of", "de", "da", "del", "van", "von", "bin", "al", "la", "le", "for", "&",
 ];
 
 fn is_cap(w: &str) -> bool {
