@@ -222,6 +222,8 @@ pub struct Event {
     pub date_reason: Option<String>,
     /// The quote this event was said in, as an index into the document's quotes.
     pub quote: Option<u32>,
+    /// Where the event happened, with the reason (`role` is `event`).
+    pub place: Option<Place>,
 }
 
 /// Direct or indirect speech.
@@ -260,11 +262,20 @@ pub enum PlaceRole {
 pub struct Place {
     pub name: String,
     pub geonameid: Option<u64>,
+    /// CAMEO/ISO alpha-3 country code.
     pub country: Option<String>,
+    /// First-level division code (GeoNames admin1) and name, when known.
+    pub admin1: Option<String>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
+    /// `city`, `admin1` or `country`.
+    pub precision: Option<String>,
     pub role: PlaceRole,
     pub mentions: Vec<Span>,
+    /// Why this place was chosen for its name (population prior, dateline, other places named, admin context …).
+    pub reason: Option<String>,
+    /// The next-best candidate, for review ("Paris, US-TX (pop 25,000)").
+    pub runner_up: Option<String>,
 }
 
 /// A document with everything the pipeline found in it.

@@ -153,6 +153,8 @@ pub struct OutEvent {
     pub date_reason: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quote: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<OutPlace>,
 }
 
 #[derive(Debug, Serialize)]
@@ -181,8 +183,16 @@ pub struct OutPlace {
     pub lat: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lon: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin1: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<String>,
     pub role: PlaceRole,
     pub mentions: Vec<OutSpan>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runner_up: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -234,6 +244,19 @@ impl OutputDoc {
         let out_span = |s: Span| {
             let (start, end) = ix.span(s);
             OutSpan { start, end }
+        };
+        let out_place = |p: &crate::Place| OutPlace {
+            name: p.name.clone(),
+            geonameid: p.geonameid,
+            country: p.country.clone(),
+            admin1: p.admin1.clone(),
+            lat: p.lat,
+            lon: p.lon,
+            precision: p.precision.clone(),
+            role: p.role,
+            mentions: p.mentions.iter().map(|&m| out_span(m)).collect(),
+            reason: p.reason.clone(),
+            runner_up: p.runner_up.clone(),
         };
         let actor = |r: &crate::ActorRef| {
             let (start, end) = ix.span(r.span);
@@ -379,6 +402,7 @@ impl OutputDoc {
                     date: e.date.clone(),
                     date_reason: e.date_reason.clone(),
                     quote: e.quote,
+                    place: e.place.as_ref().map(&out_place),
                 })
                 .collect(),
             quotes: a
@@ -398,19 +422,7 @@ impl OutputDoc {
                     }
                 })
                 .collect(),
-            places: a
-                .places
-                .iter()
-                .map(|p| OutPlace {
-                    name: p.name.clone(),
-                    geonameid: p.geonameid,
-                    country: p.country.clone(),
-                    lat: p.lat,
-                    lon: p.lon,
-                    role: p.role,
-                    mentions: p.mentions.iter().map(|&m| out_span(m)).collect(),
-                })
-                .collect(),
+            places: a.places.iter().map(&out_place).collect(),
             extra: doc.extra.clone(),
             annalist: OutStamp {
                 version: version.to_string(),

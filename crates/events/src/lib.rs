@@ -470,6 +470,7 @@ impl EventCoder {
                         date: date.or_else(|| doc_date.clone()),
                         date_reason,
                         quote: None,
+                        place: None,
                     };
                     if trace.is_some() {
                         lines.push(format!(
