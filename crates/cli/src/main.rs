@@ -16,6 +16,7 @@ use annalist_pipeline::Pipeline;
 mod actor;
 
 mod bench_cmd;
+mod store_cmd;
 
 #[derive(Parser)]
 #[command(
@@ -36,6 +37,29 @@ enum Command {
     Actor(ActorArgs),
     /// Measure throughput per stage and end to end, against baselines timed in the same run.
     Bench(bench_cmd::BenchArgs),
+    /// Code documents and store them (idempotent; an updated document replaces its rows).
+    Ingest(WithDicts<store_cmd::IngestArgs>),
+    /// Full-text search over stored documents, ranked, with highlighted snippets.
+    Search(store_cmd::SearchArgs),
+    /// Stored events (duplicates folded, with mention/article/source counts).
+    Events(store_cmd::EventsArgs),
+    /// Events between two actors per day/week/month/year: counts, Goldstein mean, quad classes.
+    Timeline(store_cmd::TimelineArgs),
+    /// Stored quotations, by speaker.
+    Quotes(store_cmd::QuotesArgs),
+    /// Re-code every stored document with the current dictionaries and print what changed.
+    Recode(WithDicts<store_cmd::RecodeArgs>),
+    /// Export the store: JSON Lines records, events as CSV, or the GDELT 2.0 events table.
+    Export(store_cmd::ExportArgs),
+}
+
+/// A command's arguments plus the dictionary options.
+#[derive(clap::Args)]
+struct WithDicts<T: clap::Args> {
+    #[command(flatten)]
+    args: T,
+    #[command(flatten)]
+    dicts: DictArgs,
 }
 
 #[derive(clap::Args, Clone)]
@@ -74,7 +98,7 @@ struct ActorArgs {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum Input {
+pub(crate) enum Input {
     /// By extension (.txt .html .htm .jsonl .ndjson .sgm, optionally .gz); standard input by content.
     Auto,
     /// Plain text, or a scraped wire page when it opens with a `date YYYY-MM-DD` header.
@@ -83,6 +107,18 @@ enum Input {
     Jsonl,
     /// Reuters-21578 SGML (latin-1).
     Reuters,
+}
+
+impl From<Input> for InputFormat {
+    fn from(i: Input) -> InputFormat {
+        match i {
+            Input::Auto => InputFormat::Auto,
+            Input::Text => InputFormat::Text,
+            Input::Html => InputFormat::Html,
+            Input::Jsonl => InputFormat::Jsonl,
+            Input::Reuters => InputFormat::Reuters,
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -150,6 +186,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Code(args) => code(args),
         Command::Actor(args) => actor::explain(&args.name, args.date.as_deref(), args.dicts.lexicon()?),
         Command::Bench(args) => bench_cmd::run(args),
+        Command::Ingest(a) => store_cmd::ingest(a.args, &Pipeline::try_with_lexicon(a.dicts.lexicon()?)?),
+        Command::Search(a) => store_cmd::search(a),
+        Command::Events(a) => store_cmd::events(a),
+        Command::Timeline(a) => store_cmd::timeline(a),
+        Command::Quotes(a) => store_cmd::quotes(a),
+        Command::Recode(a) => store_cmd::recode(a.args, &Pipeline::try_with_lexicon(a.dicts.lexicon()?)?),
+        Command::Export(a) => store_cmd::export(a),
     }
 }
 
@@ -158,13 +201,7 @@ fn code(args: CodeArgs) -> Result<ExitCode> {
         rayon_threads(n)?;
     }
     let opts = ReadOptions {
-        format: match args.input {
-            Input::Auto => InputFormat::Auto,
-            Input::Text => InputFormat::Text,
-            Input::Html => InputFormat::Html,
-            Input::Jsonl => InputFormat::Jsonl,
-            Input::Reuters => InputFormat::Reuters,
-        },
+        format: args.input.into(),
         max_bytes: args.max_bytes,
     };
     let pipeline = Pipeline::try_with_lexicon(args.dicts.lexicon()?)?;

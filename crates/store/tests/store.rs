@@ -1,0 +1,137 @@
+//! The store end to end: ingest is idempotent, updates replace rows, near-duplicates fold into one
+//! story and one event with counts, search and timelines answer, bad databases give clear errors.
+
+use annalist_core::{Document, Region, RegionKind, Span};
+use annalist_pipeline::Pipeline;
+use annalist_store::{EventFilter, Outcome, Period, Store, StoreError};
+
+fn doc(id: &str, date: &str, source: &str, text: &str) -> Document {
+    let mut d = Document::new(id, text);
+    d.date = Some(date.into());
+    d.source = Some(source.into());
+    d.title = Some(format!("Story {id}"));
+    d.regions.push(Region {
+        kind: RegionKind::Body,
+        span: Span::new(0, text.len()),
+    });
+    d
+}
+
+fn ingest(store: &mut Store, p: &Pipeline, docs: Vec<Document>) -> Vec<Outcome> {
+    let batch: Vec<_> = docs
+        .into_iter()
+        .map(|d| {
+            let a = p.annotate(d).unwrap();
+            let r = p.to_output(&a);
+            (a, r)
+        })
+        .collect();
+    store.ingest_batch(&batch).unwrap()
+}
+
+const STORY: &str = "Russia and China signed an agreement on energy cooperation in Beijing on Monday. Officials said the deal covers gas supplies for thirty years and new pipelines across Siberia. The two governments also agreed to expand trade in grain and machinery, to open two new border crossings in the Far East, and to hold regular talks between their energy ministries. Analysts in Moscow said the agreement would make China the largest buyer of Russian gas by the end of the decade, while European buyers would take a smaller share. The next round of talks is planned for the spring in Moscow, the foreign ministry said in a statement.";
+
+#[test]
+fn ingest_is_idempotent_and_updates_replace() {
+    let p = Pipeline::new();
+    let mut s = Store::open_in_memory().unwrap();
+    assert_eq!(
+        ingest(&mut s, &p, vec![doc("a", "2017-11-01", "TASS", STORY)]),
+        [Outcome::Inserted]
+    );
+    let before = s.stats().unwrap();
+    assert_eq!(
+        ingest(&mut s, &p, vec![doc("a", "2017-11-01", "TASS", STORY)]),
+        [Outcome::Unchanged]
+    );
+    assert_eq!(s.stats().unwrap().sentences, before.sentences);
+    let changed = STORY.replace("thirty", "twenty");
+    assert_eq!(
+        ingest(&mut s, &p, vec![doc("a", "2017-11-01", "TASS", &changed)]),
+        [Outcome::Replaced]
+    );
+    let after = s.stats().unwrap();
+    assert_eq!((after.documents, after.sentences), (1, before.sentences));
+    assert!(s.search("twenty", 10).unwrap().len() == 1);
+    assert!(s.search("thirty", 10).unwrap().is_empty());
+}
+
+#[test]
+fn near_duplicates_are_one_story_and_search_highlights() {
+    let p = Pipeline::new();
+    let mut s = Store::open_in_memory().unwrap();
+    // The same wire story on another site, lightly edited.
+    let copy = STORY.replace("in a statement", "in a written statement");
+    let other = "Heavy rain flooded the northern province overnight and forced thousands of residents to leave their homes, the regional governor said.";
+    ingest(
+        &mut s,
+        &p,
+        vec![
+            doc("a", "2017-11-01", "TASS", STORY),
+            doc("b", "2017-11-01", "Xinhua", &copy),
+            doc("c", "2017-11-02", "AP", other),
+        ],
+    );
+    let st = s.stats().unwrap();
+    assert_eq!((st.documents, st.stories), (3, 2), "{st:?}");
+    let hits = s.search("\"energy cooperation\" Siberia", 10).unwrap();
+    assert_eq!(hits.len(), 2);
+    assert!(
+        hits[0].snippet.contains("[energy] [cooperation]") || hits[0].snippet.contains("[energy cooperation]"),
+        "{}",
+        hits[0].snippet
+    );
+}
+
+#[test]
+fn timeline_counts_folded_events_per_period() {
+    let mut s = Store::open_in_memory().unwrap();
+    s.insert_synthetic_events(5_000, 7).unwrap();
+    let rows = s.timeline("RUS", "CHN", Period::Year, true).unwrap();
+    assert!(!rows.is_empty());
+    let total: i64 = rows.iter().map(|r| r.events).sum();
+    let quads: i64 = rows
+        .iter()
+        .map(|r| r.verbal_cooperation + r.material_cooperation + r.verbal_conflict + r.material_conflict)
+        .sum();
+    assert_eq!(total, quads, "every event has one quad class");
+    let directed: i64 = s
+        .timeline("RUS", "CHN", Period::Year, false)
+        .unwrap()
+        .iter()
+        .map(|r| r.events)
+        .sum();
+    assert!(directed < total && directed > 0);
+    let f = EventFilter {
+        source: Some("RUS".into()),
+        target: Some("CHN".into()),
+        code: Some("19".into()),
+        ..Default::default()
+    };
+    assert!(s
+        .events(&f)
+        .unwrap()
+        .iter()
+        .all(|e| e.code.starts_with("19") && e.source.as_deref().unwrap().starts_with("RUS")));
+}
+
+#[test]
+fn bad_databases_give_clear_errors() {
+    let dir = std::env::temp_dir().join(format!("annalist-store-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let junk = dir.join("junk.db");
+    std::fs::write(
+        &junk,
+        b"this is not a database, just some text that is long enough to look like a header....",
+    )
+    .unwrap();
+    match Store::open(&junk) {
+        Err(StoreError::Corrupt { path, .. }) => assert!(path.ends_with("junk.db")),
+        Err(e) => panic!("unexpected {e}"),
+        Ok(_) => panic!("opened a junk file"),
+    }
+    let missing = dir.join("no/such/folder/x.db");
+    let e = Store::open(&missing).err().expect("cannot open in a missing folder");
+    assert!(e.to_string().contains("x.db"), "{e}");
+}
