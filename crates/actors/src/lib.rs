@@ -302,9 +302,15 @@ pub fn find(doc: &Document, seg: &Segmented, lex: &Lexicon) -> Actors {
         }
         if let Some(Target::Org(o)) = pick(&|t| matches!(t, Target::Org(_))) {
             let org = &lex.orgs[o as usize];
+            // "the United Nations": the article belongs to the mention.
+            let with_the = if text[..m.start].ends_with("the ") || text[..m.start].ends_with("The ") {
+                m.start - 4
+            } else {
+                m.start
+            };
             mentions.push((
                 Mention {
-                    span,
+                    span: Span::new(with_the, m.end),
                     head: span,
                     kind: MentionKind::Name,
                     etype: EntityType::Org,
@@ -352,7 +358,12 @@ pub fn find(doc: &Document, seg: &Segmented, lex: &Lexicon) -> Actors {
                     head: span,
                     kind: MentionKind::Name,
                     etype: EntityType::Loc,
-                    code: if is_place { None } else { Some(actor_code.clone()) },
+                    // As a place it still names its country (a target of "sent aid to Kyiv").
+                    code: if is_place {
+                        Some(code.clone())
+                    } else {
+                        Some(actor_code.clone())
+                    },
                     actor: None,
                     sentence,
                     quoted,

@@ -50,7 +50,7 @@ pub struct BenchArgs {
     /// Thread counts to time, comma-separated; `all` is one per core.
     #[arg(long, default_value = "1,all", value_name = "LIST")]
     threads: String,
-    /// Timed runs of each row; the median is reported.
+    /// Timed runs of each row; the fastest is reported (the JSON also has the median and every run).
     #[arg(long, default_value_t = 3, value_name = "N")]
     repeat: usize,
     /// Also write the figures as JSON to FILE.
@@ -68,26 +68,25 @@ struct Item {
 /// The per-document work of one stage: returns its count for that document.
 type DocFn<'a> = Box<dyn Fn(&Item) -> u64 + Sync + 'a>;
 
-/// A stage (or baseline) timed over the in-memory corpus.
-struct Stage<'a> {
+/// What a row measures and how its count is checked.
+#[derive(Clone, Copy)]
+struct Spec {
     name: &'static str,
-    /// What `run` counts, for the table and error messages.
+    /// What the row's work counts, for the table and error messages.
     counts: &'static str,
     /// The row this one is compared with (same texts, same thread count).
     baseline: Option<&'static str>,
     /// The total every run must return, when other stages already tell it.
     expect: Option<u64>,
-    run: DocFn<'a>,
 }
 
-impl<'a> Stage<'a> {
-    fn new(name: &'static str, counts: &'static str, run: impl Fn(&Item) -> u64 + Sync + 'a) -> Stage<'a> {
-        Stage {
+impl Spec {
+    fn new(name: &'static str, counts: &'static str) -> Spec {
+        Spec {
             name,
             counts,
             baseline: None,
             expect: None,
-            run: Box::new(run),
         }
     }
     fn vs(mut self, baseline: &'static str) -> Self {
@@ -96,6 +95,29 @@ impl<'a> Stage<'a> {
     }
     fn expect(mut self, n: u64) -> Self {
         self.expect = Some(n);
+        self
+    }
+}
+
+/// A stage (or baseline) timed over the in-memory corpus.
+struct Stage<'a> {
+    spec: Spec,
+    run: DocFn<'a>,
+}
+
+impl<'a> Stage<'a> {
+    fn new(name: &'static str, counts: &'static str, run: impl Fn(&Item) -> u64 + Sync + 'a) -> Stage<'a> {
+        Stage {
+            spec: Spec::new(name, counts),
+            run: Box::new(run),
+        }
+    }
+    fn vs(mut self, baseline: &'static str) -> Self {
+        self.spec = self.spec.vs(baseline);
+        self
+    }
+    fn expect(mut self, n: u64) -> Self {
+        self.spec = self.spec.expect(n);
         self
     }
 }
@@ -164,6 +186,8 @@ struct Row {
     name: String,
     threads: usize,
     secs: Vec<f64>,
+    /// CPU time of the whole process during each run, when the system tells it.
+    cpu_secs: Vec<Option<f64>>,
     count: u64,
     counts: &'static str,
     baseline: Option<&'static str>,
@@ -171,6 +195,23 @@ struct Row {
 }
 
 impl Row {
+    /// The fastest run: other processes on the machine only ever add time, so the fastest run is the
+    /// least disturbed estimate (the table's figure).
+    fn best(&self) -> f64 {
+        self.secs.iter().copied().fold(f64::INFINITY, f64::min)
+    }
+
+    /// CPU time over `threads` × wall time, in the fastest run: well under 1 when other processes took the
+    /// cores (or when the stage cannot keep its threads busy).
+    /// None for runs under 0.1 s, which the kernel's CPU accounting (updated at each tick) cannot resolve.
+    fn cpu_share(&self) -> Option<f64> {
+        let i = (0..self.secs.len()).min_by(|&a, &b| self.secs[a].total_cmp(&self.secs[b]))?;
+        if self.secs[i] < 0.1 {
+            return None;
+        }
+        Some(self.cpu_secs[i]? / (self.secs[i] * self.threads as f64))
+    }
+
     fn median(&self) -> f64 {
         let mut s = self.secs.clone();
         s.sort_by(f64::total_cmp);
@@ -187,20 +228,18 @@ struct Table {
 impl Table {
     /// Times `f` `repeat` times and checks its count: non-zero, the same every run and at every thread
     /// count, and `expect` when given.
-    fn time(
-        &mut self,
-        name: &str,
-        counts: &'static str,
-        baseline: Option<&'static str>,
-        expect: Option<u64>,
-        threads: usize,
-        repeat: usize,
-        mut f: impl FnMut() -> Result<u64>,
-    ) {
+    fn time(&mut self, spec: Spec, threads: usize, repeat: usize, mut f: impl FnMut() -> Result<u64>) {
+        let Spec {
+            name,
+            counts,
+            baseline,
+            expect,
+        } = spec;
         let mut row = Row {
             name: name.to_string(),
             threads,
             secs: Vec::new(),
+            cpu_secs: Vec::new(),
             count: 0,
             counts,
             baseline,
@@ -208,9 +247,13 @@ impl Table {
         };
         let want = expect.or_else(|| self.seen.get(name).copied());
         for run in 0..repeat.max(1) {
+            let cpu0 = process_cpu_ns();
             let t0 = Instant::now();
             let got = f();
             row.secs.push(t0.elapsed().as_secs_f64());
+            let cpu1 = process_cpu_ns();
+            row.cpu_secs
+                .push(cpu0.zip(cpu1).map(|(a, b)| b.saturating_sub(a) as f64 / 1e9));
             let problem = match got {
                 Err(e) => Some(format!("{e:#}")),
                 // Zero passes only when the other stages agree there is nothing to count.
@@ -245,6 +288,11 @@ impl Table {
 }
 
 pub fn run(args: BenchArgs) -> Result<ExitCode> {
+    run_to(args, &mut std::io::stdout().lock())
+}
+
+/// Runs the bench, printing the report to `w` (progress goes to stderr).
+fn run_to(args: BenchArgs, w: &mut dyn Write) -> Result<ExitCode> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = parse_threads(&args.threads, cores)?;
     let repeat = args.repeat.max(1);
@@ -265,13 +313,20 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
         .context("starting worker threads")?;
     let in_pool = |t: usize| &pools.iter().find(|(n, _)| *n == t).expect("a pool per thread count").1;
 
+    let load_start = load_average();
     // Dictionaries: compiled in and loaded by `Pipeline::new`.
     let t0 = Instant::now();
     let pipeline = Pipeline::new();
     let dict_load = t0.elapsed();
 
-    // Load the corpus (the first read: it also warms the page cache for the timed reads).
+    // A first end-to-end run on all threads, before anything is held in memory: its peak resident memory
+    // is what a streaming `annalist code` needs, and it warms the page cache for the timed runs.
+    let max_threads = threads.iter().copied().max().unwrap_or(1);
     eprintln!("annalist bench: reading {} ...", show_paths(&paths));
+    in_pool(max_threads).install(|| end_to_end(&pipeline, &paths, opts, limit))?;
+    let rss_stream = peak_rss_kb();
+
+    // The corpus, in memory.
     let t0 = Instant::now();
     let loaded = load(&paths, opts, limit)?;
     let first_read = t0.elapsed();
@@ -332,23 +387,27 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
     if totals.sentences == 0 {
         bail!("the segmenter found no sentence in {} documents", totals.docs);
     }
-    let rss_loaded = peak_rss_kb();
 
     let mut table = Table {
         rows: Vec::new(),
         seen: HashMap::new(),
     };
-    eprintln!("annalist bench: timing (median of {repeat}) ...");
+    eprintln!("annalist bench: timing (best of {repeat}) ...");
 
     // Reading: the files alone, then the readers over the same files. Each file's document count from the
     // load is kept, so a limited run reads the same documents on every thread count.
     for &t in &threads {
         let files = &loaded.files;
-        table.time("fs::read", "file bytes", None, Some(file_bytes), t, repeat, || {
-            Ok(over(in_pool(t), t, files, |(f, _)| {
-                std::fs::read(f).map_or(0, |b| b.len() as u64)
-            }))
-        });
+        table.time(
+            Spec::new("fs::read", "file bytes").expect(file_bytes),
+            t,
+            repeat,
+            || {
+                Ok(over(in_pool(t), t, files, 1, |(f, _)| {
+                    std::fs::read(f).map_or(0, |b| b.len() as u64)
+                }))
+            },
+        );
     }
     for &t in &threads {
         let files = &loaded.files;
@@ -360,47 +419,40 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
                 .sum()
         };
         let want = totals.text_bytes + dropped_bytes;
-        table.time("read", "text bytes", Some("fs::read"), Some(want), t, repeat, || {
-            Ok(over(in_pool(t), t, files, read))
-        });
+        let spec = Spec::new("read", "text bytes").vs("fs::read").expect(want);
+        table.time(spec, t, repeat, || Ok(over(in_pool(t), t, files, 1, read)));
     }
 
     // Stages over the in-memory corpus.
     for stage in doc_stages(&pipeline, totals) {
         for &t in &threads {
-            table.time(
-                stage.name,
-                stage.counts,
-                stage.baseline,
-                stage.expect,
-                t,
-                repeat,
-                || Ok(over(in_pool(t), t, &items, &stage.run)),
-            );
+            // About 64 pieces a thread: balanced, and cheap next to the work on each piece.
+            let grain = items.len() / (64 * t);
+            table.time(stage.spec, t, repeat, || {
+                Ok(over(in_pool(t), t, &items, grain, &stage.run))
+            });
         }
     }
-    let rss_stages = peak_rss_kb();
 
-    // End to end, streaming as `annalist code` does: files -> readers -> Pipeline::run -> JSON lines. The
-    // corpus is dropped first and the peak reset, so the peak below is what a streaming run needs.
-    drop(items);
-    let rss_reset = reset_peak_rss();
+    // End to end, streaming as `annalist code` does: files -> readers -> Pipeline::run -> JSON lines.
     for &t in &threads {
         let want = totals.json_bytes + totals.docs;
-        table.time("end to end", "bytes out", Some("read"), Some(want), t, repeat, || {
+        let spec = Spec::new("end to end", "bytes out").vs("read").expect(want);
+        table.time(spec, t, repeat, || {
             in_pool(t).install(|| end_to_end(&pipeline, &paths, opts, limit))
         });
     }
-    let rss_e2e = peak_rss_kb();
+    let rss_all = peak_rss_kb();
 
     // Print.
+    let load_end = load_average();
     let machine = Machine::probe(cores);
     let date = utc_date(SystemTime::now());
     let mut out = String::new();
     use std::fmt::Write as _;
     let _ = writeln!(
         out,
-        "annalist bench {date}: annalist {} ({}), median of {repeat} runs",
+        "annalist bench {date}: annalist {} ({}), best of {repeat} runs",
         annalist_pipeline::VERSION,
         if cfg!(debug_assertions) {
             "DEBUG build: figures are meaningless, use --release"
@@ -409,6 +461,17 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
         }
     );
     let _ = writeln!(out, "machine: {}", machine.describe());
+    if let (Some(a), Some(b)) = (load_start, load_end) {
+        let _ = writeln!(
+            out,
+            "load:    1-minute load average {a:.2} before, {b:.2} after{}",
+            if a.max(b) > 0.5 * cores as f64 + 1.0 {
+                " (other processes were busy: the figures are low)"
+            } else {
+                ""
+            }
+        );
+    }
     let _ = writeln!(
         out,
         "input:   {} ({} files, {:.1} MB on disk)",
@@ -445,31 +508,30 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "peak RSS: {:.0} MB with the corpus in memory ({:.0} MB after loading it); {}",
-        kb_to_mb(rss_stages),
-        kb_to_mb(rss_loaded),
-        match (rss_reset, rss_e2e) {
-            (Some(base), Some(peak)) => format!(
-                "streaming end to end: {:.0} MB peak ({:.0} MB resident when it started)",
-                kb_to_mb(Some(peak)),
-                kb_to_mb(Some(base))
-            ),
-            _ => "streaming end-to-end peak not measurable here (no /proc/self/clear_refs)".to_string(),
-        }
+        "peak RSS: {:.0} MB streaming end to end on {max_threads} threads (as `annalist code`); {:.0} MB for the \
+         whole bench, which holds the corpus and every stage's input in memory",
+        kb_to_mb(rss_stream),
+        kb_to_mb(rss_all)
     );
     let _ = writeln!(
         out,
         "MB = 10^6 bytes of document text as read (UTF-8); \"× base\" = the row's time over its baseline's \
-         time at the same thread count; \"speedup\" = time on 1 thread over time on N threads."
+         time at the same thread count; \"speedup\" = time on 1 thread over time on N threads; \"cpu\" = CPU \
+         time over threads × time, for rows of 0.1 s or more (under ~90%: other processes had the cores, or the \
+         stage left threads idle)."
     );
-    std::io::stdout().write_all(out.as_bytes())?;
+    w.write_all(out.as_bytes())?;
+    w.flush()?;
 
     if let Some(path) = &args.json {
         let report = json!({
             "date": date,
             "annalist": annalist_pipeline::VERSION,
             "release_build": !cfg!(debug_assertions),
-            "machine": {"cpu": machine.cpu, "cores": cores, "memory_kb": machine.mem_kb, "os": std::env::consts::OS},
+            "machine": {
+                "cpu": machine.cpu, "cores": cores, "memory_kb": machine.mem_kb, "os": std::env::consts::OS,
+                "load_average_before": load_start, "load_average_after": load_end,
+            },
             "input": {
                 "paths": paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
                 "files": loaded.files.len(), "file_bytes": file_bytes, "limit": args.limit,
@@ -481,7 +543,7 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
             },
             "dict_load_s": dict_load.as_secs_f64(),
             "dict_version": pipeline.dict_version(),
-            "peak_rss_kb": {"loaded": rss_loaded, "stages": rss_stages, "end_to_end_start": rss_reset, "end_to_end": rss_e2e},
+            "peak_rss_kb": {"streaming_end_to_end": rss_stream, "threads": max_threads, "whole_bench": rss_all},
             "repeat": repeat,
             "rows": table.rows.iter().map(|r| row_json(r, &table, &totals)).collect::<Vec<_>>(),
         });
@@ -504,12 +566,20 @@ pub fn run(args: BenchArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Sums `f` over `items`: in this thread for one thread, else on `pool`.
-fn over<T: Sync>(pool: &rayon::ThreadPool, threads: usize, items: &[T], f: impl Fn(&T) -> u64 + Sync + Send) -> u64 {
+/// Sums `f` over `items`: in this thread for one thread, else on `pool`, in pieces of at most `grain`
+/// items (rayon's default split leaves one thread alone with a slow run of items, such as the Reuters
+/// files at the head of the file list).
+fn over<T: Sync>(
+    pool: &rayon::ThreadPool,
+    threads: usize,
+    items: &[T],
+    grain: usize,
+    f: impl Fn(&T) -> u64 + Sync + Send,
+) -> u64 {
     if threads == 1 {
         items.iter().map(f).sum()
     } else {
-        pool.install(|| items.par_iter().map(f).sum())
+        pool.install(|| items.par_iter().with_max_len(grain.max(1)).map(f).sum())
     }
 }
 
@@ -614,8 +684,8 @@ fn print_table(out: &mut String, table: &Table, totals: &Totals, threads: &[usiz
     use std::fmt::Write as _;
     let _ = writeln!(
         out,
-        "{:<18} {:>3} {:>10} {:>11} {:>12} {:>9}  {:<26} {:>7}",
-        "stage", "thr", "median", "docs/s", "sentences/s", "MB/s", "× base", "speedup"
+        "{:<18} {:>3} {:>10} {:>11} {:>12} {:>9}  {:<26} {:>7} {:>5}",
+        "stage", "thr", "time", "docs/s", "sentences/s", "MB/s", "× base", "speedup", "cpu"
     );
     let mut last = "";
     for r in &table.rows {
@@ -627,17 +697,17 @@ fn print_table(out: &mut String, table: &Table, totals: &Totals, threads: &[usiz
             let _ = writeln!(out, "{:<18} {:>3} FAILED: {f}", r.name, r.threads);
             continue;
         }
-        let s = r.median();
+        let s = r.best();
         let ratio = r
             .baseline
-            .and_then(|b| table.find(b, r.threads).map(|b_row| (b, s / b_row.median())))
+            .and_then(|b| table.find(b, r.threads).map(|b_row| (b, s / b_row.best())))
             .map_or(String::new(), |(b, x)| format!("{x:>7.2}× {b}"));
         let speedup = table
             .find(&r.name, 1)
             .filter(|_| r.threads != 1)
-            .map_or(String::new(), |one| format!("{:.2}×", one.median() / s));
+            .map_or(String::new(), |one| format!("{:.2}×", one.best() / s));
         let line = format!(
-            "{:<18} {:>3} {:>10} {:>11} {:>12} {:>9.1}  {:<26} {:>7}",
+            "{:<18} {:>3} {:>10} {:>11} {:>12} {:>9.1}  {:<26} {:>7} {:>5}",
             r.name,
             r.threads,
             show_duration(Duration::from_secs_f64(s)),
@@ -645,7 +715,8 @@ fn print_table(out: &mut String, table: &Table, totals: &Totals, threads: &[usiz
             group(totals.sentences as f64 / s),
             mb(totals.text_bytes) / s,
             ratio,
-            speedup
+            speedup,
+            r.cpu_share().map_or(String::new(), |c| format!("{:.0}%", c * 100.0))
         );
         let _ = writeln!(out, "{}", line.trim_end());
     }
@@ -655,21 +726,24 @@ fn row_json(r: &Row, table: &Table, totals: &Totals) -> serde_json::Value {
     if let Some(f) = &r.failure {
         return json!({"stage": r.name, "threads": r.threads, "failure": f});
     }
-    let s = r.median();
+    let s = r.best();
     let base = r.baseline.and_then(|b| table.find(b, r.threads));
     json!({
         "stage": r.name,
         "threads": r.threads,
         "runs_s": r.secs,
-        "median_s": s,
+        "best_s": s,
+        "median_s": r.median(),
+        "cpu_s": r.cpu_secs,
+        "cpu_share": r.cpu_share(),
         "count": r.count,
         "counts": r.counts,
         "docs_per_s": totals.docs as f64 / s,
         "sentences_per_s": totals.sentences as f64 / s,
         "mb_per_s": mb(totals.text_bytes) / s,
         "baseline": r.baseline,
-        "time_vs_baseline": base.map(|b| s / b.median()),
-        "speedup_vs_1_thread": table.find(&r.name, 1).filter(|_| r.threads != 1).map(|o| o.median() / s),
+        "time_vs_baseline": base.map(|b| s / b.best()),
+        "speedup_vs_1_thread": table.find(&r.name, 1).filter(|_| r.threads != 1).map(|o| o.best() / s),
     })
 }
 
@@ -719,15 +793,30 @@ fn proc_kb(text: &str, key: &str) -> Option<u64> {
     proc_field(text, key)?.split_whitespace().next()?.parse().ok()
 }
 
+/// The 1-minute load average (the bench itself adds to it while it runs).
+fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// CPU time used so far by the threads of this process that are still alive, in ns (Linux schedstat). The
+/// bench's worker threads live as long as the process, so a difference over a run is that run's CPU time.
+fn process_cpu_ns() -> Option<u64> {
+    let mut total = 0u64;
+    for task in std::fs::read_dir("/proc/self/task").ok()? {
+        let stat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
+        total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(total)
+}
+
 /// The peak resident set size so far (VmHWM), in kB.
 fn peak_rss_kb() -> Option<u64> {
     proc_kb(&std::fs::read_to_string("/proc/self/status").ok()?, "VmHWM")
-}
-
-/// Resets the peak resident set size to the current one (Linux ≥ 4.0); returns the current size, in kB.
-fn reset_peak_rss() -> Option<u64> {
-    std::fs::write("/proc/self/clear_refs", "5").ok()?;
-    proc_kb(&std::fs::read_to_string("/proc/self/status").ok()?, "VmRSS")
 }
 
 fn mb(bytes: u64) -> f64 {
@@ -837,16 +926,51 @@ mod tests {
             rows: Vec::new(),
             seen: HashMap::new(),
         };
-        t.time("s", "things", None, Some(3), 1, 2, || Ok(3));
-        t.time("s", "things", None, None, 2, 2, || Ok(4));
-        t.time("z", "things", None, None, 1, 2, || Ok(0));
+        t.time(Spec::new("s", "things").expect(3), 1, 2, || Ok(3));
+        t.time(Spec::new("s", "things"), 2, 2, || Ok(4));
+        t.time(Spec::new("z", "things"), 1, 2, || Ok(0));
         let mut n = 0;
-        t.time("flaky", "things", None, None, 1, 3, || {
+        t.time(Spec::new("flaky", "things"), 1, 3, || {
             n += 1;
             Ok(n)
         });
         let failures: Vec<bool> = t.rows.iter().map(|r| r.failure.is_some()).collect();
         assert_eq!(failures, [false, true, true, true]);
+    }
+
+    #[test]
+    fn bench_runs_on_the_fixtures_with_every_count_checked() {
+        let json = std::env::temp_dir().join(format!("annalist-bench-{}.json", std::process::id()));
+        let args = BenchArgs {
+            paths: vec![PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../tests/fixtures"
+            ))],
+            limit: None,
+            threads: "1,2".into(),
+            repeat: 1,
+            json: Some(json.clone()),
+        };
+        let mut printed = Vec::new();
+        assert_eq!(run_to(args, &mut printed).unwrap(), ExitCode::SUCCESS);
+        let printed = String::from_utf8(printed).unwrap();
+        assert!(printed.contains("\nsegment              1 "), "{printed}");
+        assert!(printed.contains("× split_whitespace"), "{printed}");
+        let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        std::fs::remove_file(&json).ok();
+        let rows = report["rows"].as_array().unwrap();
+        let names: Vec<&str> = rows.iter().filter_map(|r| r["stage"].as_str()).collect();
+        for stage in ["read", "segment", "annotate", "write", "end to end"] {
+            assert_eq!(
+                names.iter().filter(|&&n| n == stage).count(),
+                2,
+                "{stage} on 1 and 2 threads"
+            );
+        }
+        assert!(rows
+            .iter()
+            .all(|r| r.get("failure").is_none() && r["count"].as_u64() > Some(0)));
+        assert!(report["corpus"]["sentences"].as_u64() > Some(0));
     }
 
     #[test]

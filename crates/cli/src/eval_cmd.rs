@@ -85,10 +85,7 @@ fn parse_threshold(s: &str) -> Result<(String, f64), String> {
     let (key, value) = s
         .split_once('=')
         .ok_or_else(|| format!("expected KEY=VALUE, found {s:?}"))?;
-    let value: f64 = value
-        .trim()
-        .parse()
-        .map_err(|_| format!("{value:?} is not a number"))?;
+    let value: f64 = value.trim().parse().map_err(|_| format!("{value:?} is not a number"))?;
     if !(0.0..=1.0).contains(&value) {
         return Err(format!("{value} is outside 0..1"));
     }
@@ -139,15 +136,24 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let mut outcomes = Vec::new();
     let mut skipped = Vec::new();
     for set in sets {
-        let result = run_set(set, &args, &pipeline);
-        match result {
+        // Under `all`, a set whose data is absent is skipped; a set asked for (by name, or events by
+        // --events) is an error.
+        let skippable = !explicit && (set != Set::Events || args.events.is_empty());
+        match run_set(set, &args, &pipeline) {
             Ok(o) => outcomes.push(o),
-            Err(EvalError::Missing { path, what }) if !explicit => {
-                eprintln!("annalist eval: skipping {}: {} not found ({what})", set.name(), path.display());
+            Err(EvalError::Missing { path, what }) if skippable => {
+                eprintln!(
+                    "annalist eval: skipping {}: {} not found ({what})",
+                    set.name(),
+                    path.display()
+                );
                 skipped.push(json!({"set": set.name(), "reason": format!("{} not found ({what})", path.display())}));
             }
             Err(e) => return Err(e).with_context(|| format!("scoring {}", set.name())),
         }
+    }
+    if outcomes.is_empty() {
+        bail!("no gold data found under {}", args.data.display());
     }
     let seconds = started.elapsed().as_secs_f64();
 
@@ -161,19 +167,24 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
             text.push('\n');
         }
     }
+    // One row per set (its headline score), then any other score a threshold names.
     let mut summary = Table::new(format!("summary ({seconds:.1} s)"), &["score", "value", "min", "check"]);
-    for o in &outcomes {
-        if let Some(m) = o.metrics.first() {
-            summary.row(vec![m.key.clone(), score(m.value), String::new(), String::new()]);
+    let mut keys: Vec<(String, Option<f64>)> = outcomes
+        .iter()
+        .filter_map(|o| o.metrics.first().map(|m| (m.key.clone(), Some(m.value))))
+        .collect();
+    for c in &checks {
+        if !keys.iter().any(|(k, _)| *k == c.key) {
+            keys.push((c.key.clone(), c.value));
         }
     }
-    for c in &checks {
-        summary.row(vec![
-            c.key.clone(),
-            c.value.map_or_else(|| "-".to_string(), score),
-            score(c.min),
-            if c.passed { "ok" } else { "FAIL" }.to_string(),
-        ]);
+    for (key, value) in keys {
+        let mut row = vec![key.clone(), value.map_or_else(|| "-".to_string(), score)];
+        if let Some(c) = checks.iter().find(|c| c.key == key) {
+            row.push(score(c.min));
+            row.push(if c.passed { "ok" } else { "FAIL" }.to_string());
+        }
+        summary.row(row);
     }
     text.push_str(&summary.to_string());
 
@@ -301,10 +312,7 @@ mod tests {
     #[test]
     fn thresholds_parse() {
         assert_eq!(parse_threshold("conll=0.8"), Ok(("conll".to_string(), 0.8)));
-        assert_eq!(
-            parse_threshold("geo.acc161 = 0.5"),
-            Ok(("geo.acc161".to_string(), 0.5))
-        );
+        assert_eq!(parse_threshold("geo.acc161 = 0.5"), Ok(("geo.acc161".to_string(), 0.5)));
         assert!(parse_threshold("conll").is_err());
         assert!(parse_threshold("conll=80").is_err());
         assert!(parse_threshold("conll=x").is_err());

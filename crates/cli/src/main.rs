@@ -16,6 +16,7 @@ use annalist_pipeline::Pipeline;
 mod actor;
 
 mod bench_cmd;
+mod eval_cmd;
 mod store_cmd;
 
 #[derive(Parser)]
@@ -37,6 +38,8 @@ enum Command {
     Actor(ActorArgs),
     /// Measure throughput per stage and end to end, against baselines timed in the same run.
     Bench(bench_cmd::BenchArgs),
+    /// Score annalist against gold standards (CoNLL-2003, PolNeAR, GeoWebNews, event tables, HTML extraction).
+    Eval(eval_cmd::EvalArgs),
     /// Code documents and store them (idempotent; an updated document replaces its rows).
     Ingest(WithDicts<store_cmd::IngestArgs>),
     /// Full-text search over stored documents, ranked, with highlighted snippets.
@@ -188,6 +191,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench(args) => bench_cmd::run(args),
         Command::Ingest(a) => store_cmd::ingest(a.args, &Pipeline::try_with_lexicon(a.dicts.lexicon()?)?),
         Command::Search(a) => store_cmd::search(a),
+        Command::Eval(args) => eval_cmd::run(args),
         Command::Events(a) => store_cmd::events(a),
         Command::Timeline(a) => store_cmd::timeline(a),
         Command::Quotes(a) => store_cmd::quotes(a),

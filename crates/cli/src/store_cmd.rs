@@ -160,6 +160,15 @@ pub fn ingest(args: IngestArgs, pipeline: &Pipeline) -> Result<ExitCode> {
     };
     let stream = DocStream::new(&args.paths, opts);
     let tty = io::stderr().is_terminal();
+    let bar = if tty {
+        indicatif::ProgressBar::new_spinner()
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {pos} documents stored ({per_sec}) {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
     let started = Instant::now();
     let (mut inserted, mut replaced, mut unchanged, mut failed) = (0u64, 0u64, 0u64, 0u64);
     let mut batch = Vec::with_capacity(args.batch);
@@ -201,9 +210,7 @@ pub fn ingest(args: IngestArgs, pipeline: &Pipeline) -> Result<ExitCode> {
         Ok(())
     })?;
     flush(&mut batch, &mut store)?;
-    if tty {
-        eprintln!();
-    }
+    bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
         "annalist: {} new, {replaced} replaced, {unchanged} unchanged, {failed} failed in {secs:.1}s ({:.0} docs/s) -> {}",

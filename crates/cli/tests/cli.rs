@@ -387,3 +387,82 @@ fn user_dictionaries_add_to_the_embedded_ones() {
         "{err}"
     );
 }
+
+/// Events of the reference report: each expected event is found with its actors and an accepted code,
+/// and nothing on the must_not list is produced.
+#[test]
+fn reference_example_events() {
+    let dir = repo().join("../shared/examples");
+    let (txt, exp) = (
+        dir.join("tass-2017-11-01-xi-medvedev.txt"),
+        dir.join("tass-2017-11-01-xi-medvedev.expected.json"),
+    );
+    if !txt.exists() || !exp.exists() {
+        eprintln!("skipped: reference example not present");
+        return;
+    }
+    let expected: Value = serde_json::from_str(&std::fs::read_to_string(exp).unwrap()).unwrap();
+    let out = annalist(&["code", txt.to_str().unwrap(), "--format", "jsonl"], None);
+    let r = &records(&out)[0];
+    let text = r["text"].as_str().unwrap();
+    let events = r["events"].as_array().unwrap();
+    let accept = |want: &str, got: &str| got.get(..3) == want.get(..3) && (want.len() == 3 || got == want);
+    let mut missing = Vec::new();
+    for want in expected["events"].as_array().unwrap() {
+        let evidence = want["evidence"].as_str().unwrap();
+        let codes: Vec<&str> = want["any_of"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        let found = events.iter().any(|e| {
+            let span = chars(text, &e["evidence"]["start"], &e["evidence"]["end"]);
+            let sentence_overlap = span.contains(evidence) || evidence.contains(&span) || {
+                let s = &r["sentences"][e["sentence"].as_u64().unwrap() as usize];
+                chars(text, &s["start"], &s["end"]).contains(evidence)
+            };
+            sentence_overlap
+                && codes.contains(&e["code"].as_str().unwrap())
+                && accept(
+                    want["source"].as_str().unwrap(),
+                    e["source"]["actor"].as_str().unwrap_or(""),
+                )
+                && accept(
+                    want["target"].as_str().unwrap(),
+                    e["target"]["actor"].as_str().unwrap_or(""),
+                )
+        });
+        if !found {
+            missing.push(format!(
+                "{} -> {} {:?}: {evidence:?}",
+                want["source"], want["target"], codes
+            ));
+        }
+    }
+    for e in events {
+        let (s, t) = (
+            e["source"]["actor"].as_str().unwrap_or(""),
+            e["target"]["actor"].as_str().unwrap_or(""),
+        );
+        assert!(t.is_empty() || s.get(..3) != t.get(..3), "same-country dyad: {e:#}");
+    }
+    let got: Vec<String> = events
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {}->{} {}",
+                e["code"],
+                e["source"]["actor"],
+                e["target"]["actor"],
+                chars(text, &e["evidence"]["start"], &e["evidence"]["end"])
+            )
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "missing events:\n{}\ngot:\n{}",
+        missing.join("\n"),
+        got.join("\n")
+    );
+}

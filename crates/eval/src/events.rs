@@ -163,17 +163,26 @@ pub fn read(paths: &[PathBuf]) -> Result<Vec<GoldLine>, EvalError> {
 
 /// annalist's events as triples.
 pub fn predicted(a: &Annotated) -> Vec<Triple> {
-    a.events
-        .iter()
-        .map(|e| {
-            let actor = |r: &annalist_core::ActorRef| r.actor.clone().unwrap_or_else(|| UNRESOLVED.to_string());
-            Triple {
-                source: actor(&e.source),
-                target: e.target.as_ref().map(actor).unwrap_or_default(),
-                code: e.code.clone(),
+    let actor = |r: &annalist_core::ActorRef| r.actor.clone().unwrap_or_else(|| UNRESOLVED.to_string());
+    let mut out = Vec::new();
+    for e in &a.events {
+        // A compound event counts once per dyad ("Russia and China signed" -> RUS and CHN).
+        let targets: Vec<String> = if e.target.is_none() {
+            vec![String::new()]
+        } else {
+            e.target.iter().chain(&e.more_targets).map(actor).collect()
+        };
+        for s in std::iter::once(&e.source).chain(&e.more_sources) {
+            for t in &targets {
+                out.push(Triple {
+                    source: actor(s),
+                    target: t.clone(),
+                    code: e.code.clone(),
+                });
             }
-        })
-        .collect()
+        }
+    }
+    out
 }
 
 /// Counts of one line (or, summed, of a set) at the four levels.

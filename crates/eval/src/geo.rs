@@ -36,7 +36,7 @@ use annalist_core::{Annotated, Document, Region, RegionKind, Span};
 use annalist_pipeline::Pipeline;
 use serde::Serialize;
 
-use crate::polnear::{parse_text_bound, CharOffsets};
+use crate::polnear::{is_annotation, parse_text_bound, CharOffsets};
 use crate::report::{
     annotate_in_order, greedy_match, overlap_len, ratio, read_to_string, score, Counts, EvalError, Metric, Prf, Scored,
     Table,
@@ -119,7 +119,7 @@ pub fn parse_ann(ann: &str, text: &str, xml: Option<&[XmlToponym]>) -> Result<Go
         .map(|t| ((t.start + delta, t.end + delta), t))
         .collect();
     let mut notes: HashMap<&str, &str> = HashMap::new();
-    for line in ann.lines().filter(|l| l.starts_with('#')) {
+    for line in ann.lines().filter(|l| is_annotation(l, '#')) {
         let mut cols = line.splitn(3, '\t');
         let (_, what, note) = (cols.next(), cols.next().unwrap_or(""), cols.next().unwrap_or(""));
         if let Some(("AnnotatorNotes", id)) = what.split_once(' ') {
@@ -130,7 +130,7 @@ pub fn parse_ann(ann: &str, text: &str, xml: Option<&[XmlToponym]>) -> Result<Go
     let mut by_span: BTreeMap<Span, GoldToponym> = BTreeMap::new();
     let mut other_spans: HashSet<Span> = HashSet::new();
     for (i, line) in ann.lines().enumerate() {
-        if !line.starts_with('T') {
+        if !is_annotation(line, 'T') {
             continue;
         }
         let tb = parse_text_bound(line).ok_or_else(|| ParseError {
@@ -528,7 +528,11 @@ pub fn read_dir(root: &Path) -> Result<Vec<GeoDoc>, EvalError> {
     anns.sort();
     let mut docs = Vec::with_capacity(anns.len());
     for (_, name, ann_path) in anns {
-        let text = read_to_string(&ann_path.with_extension("txt"))?;
+        // The folder is there: a missing article is broken data, not an absent set.
+        let text = read_to_string(&ann_path.with_extension("txt")).map_err(|e| match e {
+            EvalError::Missing { .. } => EvalError::format(&ann_path, 0, "no .txt beside the .ann"),
+            e => e,
+        })?;
         let ann = read_to_string(&ann_path)?;
         let gold = parse_ann(&ann, &text, xml.get(&name).map(Vec::as_slice))
             .map_err(|e| EvalError::format(&ann_path, e.line, e.message))?;

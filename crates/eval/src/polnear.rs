@@ -47,6 +47,15 @@ pub struct TextBound {
     pub fragments: Vec<(usize, usize)>,
 }
 
+/// True when `line` is a brat annotation whose id is `kind` and a number (`T12<TAB>…`, `E3<TAB>…`,
+/// `#1<TAB>…`). Other lines are continuations of an annotation text that spans a line break.
+pub fn is_annotation(line: &str, kind: char) -> bool {
+    let id = line.split('\t').next().unwrap_or("");
+    id.strip_prefix(kind)
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        && line.len() > id.len()
+}
+
 /// Parses a brat text-bound line; `None` when the line is not one (or is malformed).
 pub fn parse_text_bound(line: &str) -> Option<TextBound> {
     let mut cols = line.splitn(3, '\t');
@@ -125,7 +134,7 @@ pub fn parse_ann(ann: &str, text: &str) -> Result<GoldAnn, ParseError> {
     let mut out = GoldAnn::default();
     let mut bounds: HashMap<String, Vec<Span>> = HashMap::new();
     for (i, line) in ann.lines().enumerate() {
-        if !line.starts_with('T') {
+        if !is_annotation(line, 'T') {
             continue;
         }
         let tb = parse_text_bound(line).ok_or_else(|| ParseError {
@@ -143,7 +152,7 @@ pub fn parse_ann(ann: &str, text: &str) -> Result<GoldAnn, ParseError> {
         bounds.insert(tb.id, spans);
     }
     for (i, line) in ann.lines().enumerate() {
-        if !line.starts_with('E') {
+        if !is_annotation(line, 'E') {
             continue;
         }
         let args = line.split('\t').nth(1).unwrap_or("");
@@ -392,7 +401,11 @@ pub fn read_split(root: &Path, split: &str) -> Result<Vec<PolnearDoc>, EvalError
     let mut docs = Vec::with_capacity(first.len());
     for (name, (annotator, ann_path)) in first {
         let text_path = text_dir.join(format!("{name}.txt"));
-        let text = read_to_string(&text_path)?;
+        // The split is there: a missing article is broken data, not an absent set.
+        let text = read_to_string(&text_path).map_err(|e| match e {
+            EvalError::Missing { .. } => EvalError::format(&ann_path, 0, format!("no text {}", text_path.display())),
+            e => e,
+        })?;
         let ann = read_to_string(&ann_path)?;
         let gold = parse_ann(&ann, &text).map_err(|e| EvalError::format(&ann_path, e.line, e.message))?;
         docs.push(PolnearDoc {
@@ -490,18 +503,22 @@ impl Scored for PolnearResult {
         t.prf_row("content (overlap)", &self.content);
         t.prf_row("speaker | matched", &self.speaker);
         t.prf_row("content + speaker", &self.attribution);
-        t.row(vec![
-            "content overlap/union".into(),
-            String::new(),
-            String::new(),
+        let mut more = Table::new("polnear: content and direct quotes", &["measure", "value"]);
+        more.row(vec![
+            "matched content, mean overlap/union".into(),
             crate::report::score(self.content_jaccard),
         ]);
-        t.row(vec![
-            format!("recall, direct ({})", self.gold_direct),
-            String::new(),
+        more.row(vec!["gold with a quotation mark".into(), self.gold_direct.to_string()]);
+        more.row(vec![
+            "  recall on those".into(),
             crate::report::score(self.direct_recall),
         ]);
-        vec![t]
+        more.row(vec!["gold with a source".into(), self.gold_with_source.to_string()]);
+        more.row(vec![
+            "predicted with a speaker".into(),
+            self.predicted_with_speaker.to_string(),
+        ]);
+        vec![t, more]
     }
 
     fn to_json(&self) -> serde_json::Value {
@@ -567,6 +584,19 @@ T10\tDiscard 0 5\tMayor\n";
     fn undefined_reference_is_an_error() {
         let e = parse_ann("T1\tContent 0 3\tabc\nE1\tAttribution:T9 Content:T1\n", "abcdef").unwrap_err();
         assert_eq!(e.line, 2);
+    }
+
+    #[test]
+    fn continuation_lines_are_not_annotations() {
+        // An annotation text across a line break continues on the next line, which may start with T or E.
+        let text = "Hi.\n\nThe end came. Every one said so.";
+        let ann = "T1\tContent 0 17\tHi.\n\nThe end came\nT2\tCue 29 33\tsaid\nE1\tAttribution:T2 Content:T1 Cue:T2\n";
+        let g = parse_ann(ann, text).unwrap();
+        assert_eq!(g.attributions.len(), 1);
+        assert!(is_annotation("T12\tContent 1 2\tx", 'T'));
+        assert!(!is_annotation("The end came", 'T'));
+        assert!(!is_annotation("T\tx", 'T'));
+        assert!(!is_annotation("E1", 'E'));
     }
 
     #[test]

@@ -87,6 +87,8 @@ pub struct EventCoder {
 
 #[derive(Debug, Default)]
 struct Special {
+    be: Vec<u32>,
+    by: u32,
     neg: Vec<u32>,
     modal: Vec<u32>,
     aux: Vec<u32>,
@@ -97,19 +99,21 @@ struct Special {
 
 const NEGATIONS: &[&str] = &["not", "n't", "never", "no", "neither", "nor", "without"];
 const MODALS: &[&str] = &["could", "might", "may", "if", "unless", "whether"];
+// Forms of "be" are skipped too ("X is ready to"), but a match that skipped one and has "by" right after
+// its verb is a passive read as active and is dropped ("prisoners were freed by Iran").
 const AUX: &[&str] = &[
-    "has",
-    "have",
-    "had",
-    "will",
-    "would",
-    "shall",
     "is",
     "are",
     "was",
     "were",
     "be",
     "been",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "shall",
     "also",
     "formally",
     "officially",
@@ -181,6 +185,8 @@ impl EventCoder {
         c.special.modal = MODALS.iter().map(|w| c.intern(w)).collect();
         c.special.aux = AUX.iter().map(|w| c.intern(w)).collect();
         c.special.and = c.intern("and");
+        c.special.be = BE.iter().map(|w| c.intern(w)).collect();
+        c.special.by = c.intern("by");
         c.special.comma = c.intern(",");
         c.special.question = c.intern("?");
         let by = c.intern("by");
@@ -382,7 +388,9 @@ impl EventCoder {
             slots.clear();
             slots.resize(toks.len(), None);
             for (mi, m) in actors.mentions.iter().enumerate() {
-                if m.code.is_none() || m.is_place || m.kind == MentionKind::Adjective || !sent.span.contains(m.span) {
+                // Places take slots too ("sent aid to Ukraine", "visited China"): the pattern's words
+                // before the slot decide whether a place can be an actor there.
+                if m.code.is_none() || m.kind == MentionKind::Adjective || !sent.span.contains(m.span) {
                     continue;
                 }
                 let a = toks.partition_point(|t| t.span.start < m.span.start);
@@ -493,16 +501,35 @@ impl EventCoder {
                     .then(b.1.cmp(&a.1))
                     .then(a.0.evidence.start.cmp(&b.0.evidence.start))
             });
-            let mut kept: Vec<Event> = Vec::new();
-            for (e, _) in found {
-                let dup = kept.iter().any(|k| {
-                    same_dyad(k, &e)
-                        && (k.code.starts_with(&e.code) || e.code.starts_with(&k.code) || k.evidence == e.evidence)
+            // Duplicates within a sentence: same dyad and code family (the more specific code wins); same
+            // dyad and the very same evidence (the longer pattern wins; equal patterns keep both); an event
+            // without a target beside the same source's targeted event over the same words.
+            let mut kept: Vec<(Event, usize)> = Vec::new();
+            for (e, n) in found {
+                let dup = kept.iter().any(|(k, kn)| {
+                    let family = same_family(&k.code, &e.code);
+                    (same_dyad(k, &e) && (family || (k.evidence == e.evidence && k.root == e.root && *kn > n)))
+                        || (e.target.is_none()
+                            && k.target.is_some()
+                            && k.source.actor == e.source.actor
+                            && (family || k.evidence.contains(e.evidence)))
                 });
                 if !dup {
-                    kept.push(e);
+                    kept.push((e, n));
                 }
             }
+            let targeted: Vec<(Option<String>, String, Span)> = kept
+                .iter()
+                .filter(|(k, _)| k.target.is_some())
+                .map(|(k, _)| (k.source.actor.clone(), k.code.clone(), k.evidence))
+                .collect();
+            kept.retain(|(k, _)| {
+                k.target.is_some()
+                    || !targeted
+                        .iter()
+                        .any(|(s, c, ev)| *s == k.source.actor && (same_family(c, &k.code) || ev.contains(k.evidence)))
+            });
+            let mut kept: Vec<Event> = kept.into_iter().map(|(e, _)| e).collect();
             kept.sort_by_key(|e| e.evidence.start);
             if let Some(t) = trace.as_deref_mut() {
                 t.push(Trace {
@@ -522,6 +549,17 @@ impl EventCoder {
             return Some("question".into());
         }
         let (lo, hi) = (m.first, m.last);
+        // A be-form between the source and the first pattern word, and "by" right after that word that the
+        // pattern did not ask for: a passive sentence read as active.
+        if let (Some(&first_word), false) = (m.pattern_tokens.first(), p.passive) {
+            let src_end = lo.max(first_word.saturating_sub(4));
+            let be_skipped = (src_end..first_word).any(|i| self.special.be.contains(&s.ids[i]));
+            let by_next =
+                s.ids.get(first_word + 1) == Some(&self.special.by) && !m.pattern_tokens.contains(&(first_word + 1));
+            if be_skipped && by_next {
+                return Some("passive voice read as active".into());
+            }
+        }
         if !p.neg_ok {
             for i in lo..=hi {
                 if self.special.neg.contains(&s.ids[i]) && !m.pattern_tokens.contains(&i) {
@@ -558,6 +596,13 @@ impl EventCoder {
         }
         None
     }
+}
+
+/// Codes of one family: one is a prefix of the other, or one is the root's general code ("010", "190")
+/// and the other is in that root.
+fn same_family(a: &str, b: &str) -> bool {
+    let general = |c: &str| c.len() == 3 && c.ends_with('0');
+    a.starts_with(b) || b.starts_with(a) || ((general(a) || general(b)) && a.get(..2) == b.get(..2))
 }
 
 fn same_dyad(a: &Event, b: &Event) -> bool {

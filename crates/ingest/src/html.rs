@@ -1413,7 +1413,7 @@ fn metadata(doc: &Html) -> HtmlArticle {
     let ld = json_ld(doc);
 
     let title = first(&["og:title", "twitter:title", "dc.title", "headline"])
-        .or_else(|| ld_str(&ld, &["headline", "name"], true))
+        .or_else(|| ld_str(&ld, &["headline", "name"]))
         .or_else(|| {
             doc.select(&SEL_H1)
                 .map(|h| clean_ws(&h.text().collect::<String>()))
@@ -1454,10 +1454,10 @@ fn metadata(doc: &Html) -> HtmlArticle {
             dates.extend(v.iter().cloned());
         }
     }
-    if let Some(d) = ld_str(&ld, &["datePublished"], true) {
+    if let Some(d) = ld_str(&ld, &["datePublished"]) {
         dates.push(d);
     }
-    if let Some(d) = ld_str(&ld, &["dateCreated", "uploadDate"], true) {
+    if let Some(d) = ld_str(&ld, &["dateCreated", "uploadDate"]) {
         dates.push(d);
     }
     // Microdata: <meta itemprop=datePublished content> is already in `meta`; elements carry it in
@@ -1502,7 +1502,7 @@ fn metadata(doc: &Html) -> HtmlArticle {
         "og:section",
         "article.section",
     ])
-    .or_else(|| ld_str(&ld, &["articleSection"], true));
+    .or_else(|| ld_str(&ld, &["articleSection"]));
 
     let canonical = doc
         .select(&SEL_LINK)
@@ -1626,12 +1626,12 @@ fn is_article_type(v: &Value) -> bool {
         .any(|t| t.contains("Article") || t.contains("Posting") || t.contains("Report"))
 }
 
-/// The first string value under any of `keys` (article objects first). With `article_only_names`,
-/// "name" is only taken from article-typed objects (a WebSite's name is not a headline).
-fn ld_str(ld: &[Value], keys: &[&str], article_only_names: bool) -> Option<String> {
+/// The first string value under any of `keys` (article objects first). "name" is only taken from
+/// article-typed objects (a WebSite's or a Person's name is not a headline).
+fn ld_str(ld: &[Value], keys: &[&str]) -> Option<String> {
     for key in keys {
         for obj in ld {
-            if *key == "name" && article_only_names && !is_article_type(obj) {
+            if *key == "name" && !is_article_type(obj) {
                 continue;
             }
             let found = match obj.get(*key) {

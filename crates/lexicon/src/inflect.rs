@@ -90,6 +90,7 @@ const IRREGULAR: &[(&str, &str, &str)] = &[
     ("set", "set", "set"),
     ("shake", "shook", "shaken"),
     ("shed", "shed", "shed"),
+    ("shrink", "shrank", "shrunk"),
     ("shoot", "shot", "shot"),
     ("show", "showed", "shown"),
     ("shut", "shut", "shut"),
@@ -113,6 +114,7 @@ const IRREGULAR: &[(&str, &str, &str)] = &[
     ("think", "thought", "thought"),
     ("throw", "threw", "thrown"),
     ("undergo", "underwent", "undergone"),
+    ("unfreeze", "unfroze", "unfrozen"),
     ("understand", "understood", "understood"),
     ("undertake", "undertook", "undertaken"),
     ("uphold", "upheld", "upheld"),
@@ -135,8 +137,8 @@ fn is_vowel(c: u8) -> bool {
 /// Short words ending consonant-vowel-consonant double; a few longer stress-final ones too.
 fn doubles(w: &str) -> bool {
     const STRESS_FINAL: &[&str] = &[
-        "admit", "commit", "compel", "control", "equip", "expel", "occur", "omit", "patrol", "permit", "prefer",
-        "propel", "rebel", "refer", "regret", "submit", "transfer",
+        "admit", "airdrop", "annul", "commit", "compel", "control", "equip", "expel", "fulfil", "occur", "omit",
+        "patrol", "permit", "prefer", "propel", "rebel", "refer", "regret", "submit", "transfer", "unban", "unplug",
     ];
     if STRESS_FINAL.contains(&w) {
         return true;
@@ -198,6 +200,12 @@ pub fn forms(word: &str) -> Vec<String> {
         };
         out.push(ed);
     }
+    // British doubling of a final l after one vowel: cancel -> cancelled, travel -> travelling.
+    let b2 = w.as_bytes();
+    if b2.len() > 3 && last == b'l' && is_vowel(prev) && !is_vowel(b2[b2.len() - 3]) && !doubles(&w) {
+        out.push(format!("{w}led"));
+        out.push(format!("{w}ling"));
+    }
     let ing = if w.ends_with("ie") {
         format!("{}ying", &w[..w.len() - 2])
     } else if last == b'e' && !w.ends_with("ee") && !w.ends_with("ye") && !w.ends_with("oe") && w != "be" {
@@ -250,6 +258,12 @@ mod tests {
         assert!(forms("open").contains(&"opened".to_string()));
         assert!(forms("plan").contains(&"planned".to_string()));
         assert!(forms("ban").contains(&"banned".to_string()));
+        assert!(
+            forms("cancel").contains(&"cancelled".to_string()) && forms("cancel").contains(&"canceled".to_string())
+        );
+        assert!(forms("travel").contains(&"travelling".to_string()));
+        assert!(forms("annul").contains(&"annulled".to_string()));
+        assert!(forms("unfreeze").contains(&"unfroze".to_string()));
     }
 
     #[test]
