@@ -246,6 +246,8 @@ pub struct Quote {
     pub sentences: (u32, u32),
     /// Why the speaker was chosen ("cue after the quote", "continues the previous quote" …).
     pub attribution: Option<String>,
+    /// Who a direct quote is addressed to ("you" inside it): the person the speaker is meeting or answering.
+    pub addressee: Option<ActorRef>,
 }
 
 /// Why a place is listed.

@@ -170,6 +170,8 @@ pub struct OutQuote {
     pub sentences: [u32; 2],
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attribution: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub addressee: Option<OutActor>,
 }
 
 #[derive(Debug, Serialize)]
@@ -419,6 +421,7 @@ impl OutputDoc {
                         text: doc.slice(q.span).to_string(),
                         sentences: [q.sentences.0, q.sentences.1],
                         attribution: q.attribution.clone(),
+                        addressee: q.addressee.as_ref().map(actor),
                     }
                 })
                 .collect(),

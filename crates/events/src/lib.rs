@@ -17,7 +17,7 @@
 //! doc.regions.push(Region { kind: RegionKind::Body, span: Span::new(0, doc.text.len()) });
 //! let seg = annalist_text::segment(&doc);
 //! let actors = annalist_actors::find(&doc, &seg, lex);
-//! let events = coder.code(&doc, &seg, &actors, None);
+//! let events = coder.code(&doc, &seg, &actors, &[], None);
 //! assert!(events.iter().all(|e| !e.rule.is_empty() && e.dict_version == lex.version()));
 //! ```
 
@@ -29,7 +29,7 @@ pub use annalist_lexicon::inflect;
 use std::collections::HashMap;
 
 use annalist_actors::{Actors, MentionKind};
-use annalist_core::{ActorRef, Document, Event, RegionKind, Span};
+use annalist_core::{ActorRef, Document, Event, Quote, QuoteKind, RegionKind, Span};
 use annalist_lexicon::{Elem, Lexicon};
 use annalist_text::{Normalized, Segmented};
 
@@ -65,6 +65,9 @@ struct Compiled {
     entry: u32,
     line: u32,
     passive: bool,
+    /// "documents have been signed" inside a quote: the speaker's side did it, to the person addressed.
+    agentless: bool,
+    has_target: bool,
     elems: Vec<CElem>,
     /// Pattern contains a negation word / a modal word itself.
     neg_ok: bool,
@@ -262,10 +265,48 @@ impl EventCoder {
                     p.push(CElem::Source);
                     p
                 });
+                let agentless = agentless_of(elems).map(|(verb, noun)| {
+                    let mut nouns: Vec<u32> = noun
+                        .iter()
+                        .flat_map(|(w, inf)| if *inf { inflect::forms(w) } else { vec![w.clone()] })
+                        .map(|f| c.intern(&f))
+                        .collect();
+                    nouns.sort_unstable();
+                    nouns.dedup();
+                    let mut parts: Vec<u32> = verb
+                        .iter()
+                        .flat_map(|v| inflect::participles(v))
+                        .map(|f| c.intern(&f))
+                        .collect();
+                    parts.sort_unstable();
+                    parts.dedup();
+                    vec![
+                        CElem::Word(nouns),
+                        CElem::Aux,
+                        CElem::Word(be.clone()),
+                        CElem::Word(parts),
+                    ]
+                });
+                let has_target = elems.iter().any(|e| matches!(e, Elem::Target));
+                if let Some(p) = agentless {
+                    c.patterns.push(Compiled {
+                        entry: ei as u32,
+                        line: *line,
+                        passive: true,
+                        agentless: true,
+                        has_target,
+                        elems: p,
+                        neg_ok,
+                        modal_ok,
+                        required: Vec::new(),
+                    });
+                }
                 c.patterns.push(Compiled {
                     entry: ei as u32,
                     line: *line,
                     passive: false,
+                    agentless: false,
+                    has_target,
                     elems: ce,
                     neg_ok,
                     modal_ok,
@@ -276,6 +317,8 @@ impl EventCoder {
                         entry: ei as u32,
                         line: *line,
                         passive: true,
+                        agentless: false,
+                        has_target,
                         elems: p,
                         neg_ok,
                         modal_ok,
@@ -343,6 +386,7 @@ impl EventCoder {
         doc: &Document,
         seg: &Segmented,
         actors: &Actors,
+        quotes: &[Quote],
         mut trace: Option<&mut Vec<Trace>>,
     ) -> Vec<Event> {
         let mut out = Vec::new();
@@ -430,8 +474,27 @@ impl EventCoder {
                         }
                         continue;
                     };
+                    let ev_span0 = Span {
+                        start: toks[m.first].span.start,
+                        end: toks[m.last].span.end,
+                    };
+                    // Agentless passives only inside a direct quote with a speaker (and an addressee when the
+                    // pattern has a target).
+                    let quoted = if p.agentless {
+                        let q = quotes
+                            .iter()
+                            .find(|q| q.kind == QuoteKind::Direct && q.span.contains(ev_span0) && q.speaker.is_some());
+                        match q {
+                            Some(q) if !p.has_target || q.addressee.is_some() => Some(q),
+                            _ => continue,
+                        }
+                    } else {
+                        None
+                    };
                     let why_not = self.filter(&sctx, p, &m, actors);
-                    let rule = if p.passive {
+                    let rule = if p.agentless {
+                        format!("{}+quoted-passive", entry.id)
+                    } else if p.passive {
                         format!("{}+passive", entry.id)
                     } else {
                         entry.id.clone()
@@ -459,10 +522,17 @@ impl EventCoder {
                         }
                     };
                     let (date, date_reason) = dates::event_date(text, toks, doc_date.as_deref());
+                    let (source, target) = match quoted {
+                        Some(q) => (
+                            q.speaker.clone().expect("checked"),
+                            if p.has_target { q.addressee.clone() } else { None },
+                        ),
+                        None => (aref(m.sources[0]), m.targets.first().map(|&x| aref(x))),
+                    };
                     let ev = Event {
-                        source: aref(m.sources[0]),
-                        more_sources: m.sources[1..].iter().map(|&x| aref(x)).collect(),
-                        target: m.targets.first().map(|&x| aref(x)),
+                        source,
+                        more_sources: m.sources.iter().skip(1).map(|&x| aref(x)).collect(),
+                        target,
                         more_targets: m.targets.iter().skip(1).map(|&x| aref(x)).collect(),
                         code: entry.code.clone(),
                         root: info.root.clone(),
@@ -611,6 +681,30 @@ fn same_dyad(a: &Event, b: &Event) -> bool {
 
 fn norm_ws(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `$S ~verb [*|[x]]… ~noun …` → (verb alternatives, noun alternatives) for a derived agentless passive
+/// ("documents have been signed").
+fn agentless_of(elems: &[Elem]) -> Option<(Vec<String>, Vec<(String, bool)>)> {
+    let [Elem::Source, Elem::Word(verb), rest @ ..] = elems else {
+        return None;
+    };
+    if !verb.iter().all(|a| a.inflect) {
+        return None;
+    }
+    for e in rest {
+        match e {
+            Elem::Skip(_) | Elem::Optional(_) => continue,
+            Elem::Word(noun) if noun.iter().all(|a| a.inflect && a.word.len() > 3) => {
+                return Some((
+                    verb.iter().map(|a| a.word.clone()).collect(),
+                    noun.iter().map(|a| (a.word.clone(), a.inflect)).collect(),
+                ));
+            }
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// `$S ~verb [particle] $T` → (verb alternatives, particle alternatives) for a derived passive.
@@ -768,6 +862,14 @@ impl SentCtx<'_> {
                 false
             }
             CElem::Aux => {
+                // A short parenthetical between subject and verb: "The Chinese leader, in turn, confirmed".
+                if ti < n && self.ids[ti] == self.special.comma {
+                    if let Some(k) = (ti + 2..(ti + 6).min(n)).find(|&k| self.ids[k] == self.special.comma) {
+                        if (ti + 1..k).all(|x| self.slots[x].is_none()) && self.walk(elems, ei, k + 1, m) {
+                            return true;
+                        }
+                    }
+                }
                 let mut j = 0;
                 loop {
                     if self.walk(elems, ei + 1, ti + j, m) {

@@ -22,7 +22,7 @@ fn every_pattern_example_codes_as_written() {
             });
             let seg = annalist_text::segment(&doc);
             let actors = annalist_actors::find(&doc, &seg, lex);
-            let events = coder.code(&doc, &seg, &actors, None);
+            let events = coder.code(&doc, &seg, &actors, &[], None);
             let want_target = (ex.target != "-").then_some(ex.target.as_str());
             let ok = events.iter().any(|e| {
                 (e.rule == entry.id || e.rule == format!("{}+passive", entry.id))

@@ -396,11 +396,11 @@ pub fn find_toponyms(doc: &Document, seg: &Segmented, actors: &Actors, gaz: &Gaz
         let Some(ti) = scan.token_at(t.span.start) else {
             return !inside;
         };
-        let next = seg.tokens.get(ti + 1).filter(|n| {
+        let after = seg.tokens.partition_point(|n| n.span.start < t.span.end);
+        let next = seg.tokens.get(after).filter(|n| {
             n.kind == TokenKind::Word
                 && starts_upper(n.text(text))
                 && text[t.span.end as usize..n.span.start as usize].trim().is_empty()
-                && n.span.start > t.span.end
         });
         let next_is_name = next.is_some_and(|n| {
             !actors
@@ -459,8 +459,8 @@ pub fn find_toponyms(doc: &Document, seg: &Segmented, actors: &Actors, gaz: &Gaz
                 if tj.kind == TokenKind::Punct && !matches!(s, "-" | "." | "'" | "\u{2019}") {
                     break;
                 }
-                let gap = &text[toks[j.max(1) - 1].span.end as usize..tj.span.start as usize];
-                if matches!(s, "'s" | "\u{2019}s") || (j > i && gap.contains('\n')) {
+                let newline = j > i && text[toks[j - 1].span.end as usize..tj.span.start as usize].contains('\n');
+                if matches!(s, "'s" | "\u{2019}s") || newline {
                     break;
                 }
                 if tj.kind == TokenKind::Word {

@@ -112,7 +112,7 @@ impl Pipeline {
         let seg = self.segment(&doc);
         let mut actors = self.actors(&doc, &seg);
         let quotes = self.quotes(&doc, &seg, &mut actors);
-        let mut events = self.events(&doc, &seg, &actors);
+        let mut events = self.events(&doc, &seg, &actors, &quotes);
         link_quotes(&mut events, &quotes);
         Annotated {
             events,
@@ -141,8 +141,8 @@ impl Pipeline {
     }
 
     /// Stage: CAMEO events from the patterns.
-    pub fn events(&self, doc: &Document, seg: &Segmented, actors: &Actors) -> Vec<Event> {
-        self.coder.code(doc, seg, actors, None)
+    pub fn events(&self, doc: &Document, seg: &Segmented, actors: &Actors, quotes: &[Quote]) -> Vec<Event> {
+        self.coder.code(doc, seg, actors, quotes, None)
     }
 
     /// The event coder in use.
@@ -155,9 +155,9 @@ impl Pipeline {
         use std::fmt::Write;
         let seg = self.segment(doc);
         let mut actors = self.actors(doc, &seg);
-        let _ = self.quotes(doc, &seg, &mut actors);
+        let quotes = self.quotes(doc, &seg, &mut actors);
         let mut traces = Vec::new();
-        let events = self.coder.code(doc, &seg, &actors, Some(&mut traces));
+        let events = self.coder.code(doc, &seg, &actors, &quotes, Some(&mut traces));
         let mut out = String::new();
         let _ = writeln!(
             out,

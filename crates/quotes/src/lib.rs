@@ -282,6 +282,7 @@ impl QuoteFinder {
                 cue,
                 sentences,
                 attribution: why,
+                addressee: None,
             });
         }
         // 2. Indirect speech, outside direct quotes.
@@ -327,6 +328,7 @@ impl QuoteFinder {
                             cue: Some(cue_span),
                             sentences: (si as u32, si as u32),
                             attribution: Some(format!("\"{}\" + speaker", ph.join(" "))),
+                            addressee: None,
                         });
                     }
                 }
@@ -384,6 +386,7 @@ impl QuoteFinder {
                         cue: Some(toks[v].span),
                         sentences: (si as u32, si as u32),
                         attribution: Some("speaker and cue before the reported clause".into()),
+                        addressee: None,
                     });
                 } else if msent > s0 + 2 && tt(msent - 1) == "," && v + 1 >= last && !(s0..msent).any(in_direct) {
                     quotes.push(Quote {
@@ -396,6 +399,7 @@ impl QuoteFinder {
                         cue: Some(toks[v].span),
                         sentences: (si as u32, si as u32),
                         attribution: Some("reported clause, then speaker and cue".into()),
+                        addressee: None,
                     });
                 }
             }
@@ -403,10 +407,11 @@ impl QuoteFinder {
         quotes.sort_by_key(|q| q.span.start);
         // 3. "we"/"our"/"us" and "you" inside direct quotes.
         let mut mentions = Vec::new();
-        for q in quotes.iter().filter(|q| q.kind == QuoteKind::Direct) {
-            let Some(sp) = &q.speaker else { continue };
+        for q in quotes.iter_mut().filter(|q| q.kind == QuoteKind::Direct) {
+            let Some(sp) = q.speaker.clone() else { continue };
             let speaker_mention = actors.mentions.iter().find(|m| m.span == sp.span);
             let addressee = addressee(actors, speaker_mention, q.sentences.0);
+            q.addressee = addressee.map(aref);
             let a = toks.partition_point(|t| t.span.start < q.span.start);
             let b = toks.partition_point(|t| t.span.end <= q.span.end);
             for i in a..b {
