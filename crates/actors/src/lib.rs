@@ -417,7 +417,12 @@ pub fn find(doc: &Document, seg: &Segmented, lex: &Lexicon) -> Actors {
                 Mention {
                     span,
                     head: span,
-                    kind: MentionKind::Adjective,
+                    // "Ukrainians rallied": a plural demonym is an actor (the country's people).
+                    kind: if people {
+                        MentionKind::Name
+                    } else {
+                        MentionKind::Adjective
+                    },
                     etype: EntityType::Misc,
                     code: Some(code.clone()),
                     actor: None,
@@ -511,9 +516,31 @@ pub fn find(doc: &Document, seg: &Segmented, lex: &Lexicon) -> Actors {
         let before = text[..start].trim_end_matches([' ', '\u{00A0}']);
         // "Iran's foreign ministry"
         let before_poss = before.strip_suffix("'s").or_else(|| before.strip_suffix("\u{2019}s"));
+        let mut org_code: Option<String> = None;
         for (i, (m, _, _)) in mentions.iter().enumerate() {
-            if m.span.end as usize == before.len() && m.kind == MentionKind::Adjective {
-                country = m.code.clone();
+            let adjacent = m.span.end as usize == before.len();
+            // "Russian troops", and a country name used as a modifier: "the Myanmar military", "US troops".
+            let modifier = adjacent
+                && (m.kind == MentionKind::Adjective
+                    || (m.etype == EntityType::Loc
+                        && m.kind == MentionKind::Name
+                        && !m.is_place
+                        && m.code.as_ref().is_some_and(|c| c.len() == 3)));
+            if modifier {
+                country = m.code.as_ref().map(|c| c[..3].to_string());
+                start = m.span.start as usize;
+                adj_index = Some(i);
+            } else if adjacent
+                && m.etype == EntityType::Org
+                && m.kind == MentionKind::Name
+                && agent.flags.plural
+                && matches!(
+                    agent.role.as_str(),
+                    "MIL" | "REB" | "UAF" | "INS" | "SEP" | "COP" | "SPY"
+                )
+            {
+                // "Hamas militants", "Taliban fighters": the group's own code.
+                org_code = m.code.clone();
                 start = m.span.start as usize;
                 adj_index = Some(i);
             } else if before_poss.is_some_and(|b| m.span.end as usize == b.len()) && m.etype == EntityType::Loc {
@@ -528,9 +555,10 @@ pub fn find(doc: &Document, seg: &Segmented, lex: &Lexicon) -> Actors {
         } else if text[..start].ends_with("a ") || text[..start].ends_with("A ") {
             start -= 2;
         }
-        let code = match &country {
-            Some(c) => format!("{c}{}", agent.role),
-            None => agent.role.clone(),
+        let code = match (&org_code, &country) {
+            (Some(o), _) => o.clone(),
+            (None, Some(c)) => format!("{c}{}", agent.role),
+            (None, None) => agent.role.clone(),
         };
         let span = Span::new(start, p.end);
         let sentence = ctx.sentence_of(span.start);
@@ -947,7 +975,8 @@ mod tests {
     fn capitals_are_governments_as_subjects_and_places_after_prepositions() {
         let (d, a) = run("Moscow said it would send envoys to Beijing.", "2017-11-01");
         assert_eq!(code_of(&d, &a, "Moscow").as_deref(), Some("RUSGOV"));
-        assert_eq!(code_of(&d, &a, "Beijing"), None);
+        // As a place it names its country, not its government.
+        assert_eq!(code_of(&d, &a, "Beijing").as_deref(), Some("CHN"));
         assert!(a.mentions.iter().any(|m| d.slice(m.span) == "Beijing" && m.is_place));
     }
 

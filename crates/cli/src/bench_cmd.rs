@@ -26,7 +26,8 @@ use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use serde_json::json;
 
-use annalist_core::{Annotated, Document};
+use annalist_actors::Actors;
+use annalist_core::{Annotated, Document, Quote};
 use annalist_ingest::{DocStream, ReadOptions};
 use annalist_pipeline::Pipeline;
 use annalist_text::Segmented;
@@ -62,6 +63,11 @@ pub struct BenchArgs {
 struct Item {
     doc: Document,
     seg: Segmented,
+    /// What the actors stage found (the quotes stage's input).
+    actors: Actors,
+    /// The actors with the quotes stage's additions, and the quotes (the events stage's input).
+    quoted: Actors,
+    quotes: Vec<Quote>,
     ann: Annotated,
 }
 
@@ -131,6 +137,11 @@ struct Totals {
     tokens: u64,
     /// Actor mentions (names, roles, pronouns) in the corpus.
     mentions: u64,
+    /// Quotes and events of the annotated documents.
+    quotes: u64,
+    events: u64,
+    /// Sentences, entities, quotes and events of the annotated documents.
+    annotated_items: u64,
     /// Bytes of the annalist JSON v1 records (compact, without line ends), from the write stage.
     json_bytes: u64,
 }
@@ -155,16 +166,27 @@ fn doc_stages<'a>(p: &'a Pipeline, t: Totals) -> Vec<Stage<'a>> {
         })
         .vs("split_whitespace")
         .expect(t.mentions),
-        // `annotate` owns its document, so a clone of it is part of this row (as reading is in a real run).
-        Stage::new("annotate", "sentences", |it| {
-            p.annotate(it.doc.clone()).map_or(0, |a| a.sentences.len() as u64)
+        // `quotes` adds to the actor mentions it is given, so a copy of them is part of this row.
+        Stage::new("quotes", "quotes", |it| {
+            p.quotes(&it.doc, &it.seg, &mut it.actors.clone()).len() as u64
         })
         .vs("split_whitespace")
-        .expect(t.sentences),
-        // Stages still to come (events, quotes, places) go here, e.g.:
-        // Stage::new("events", "events", |it| p.events(&it.doc, &it.seg, &it.ann).len() as u64)
+        .expect(t.quotes),
+        Stage::new("events", "events", |it| {
+            p.events(&it.doc, &it.seg, &it.quoted, &it.quotes).len() as u64
+        })
+        .vs("split_whitespace")
+        .expect(t.events),
+        // Stages still to come (places) go here, in pipeline order, e.g.:
+        // Stage::new("places", "places", |it| p.places(&it.doc, &it.seg, &it.quoted).len() as u64)
         //     .vs("split_whitespace")
-        //     .expect(t.events),
+        //     .expect(t.places),
+        // Every stage at once. `annotate` owns its document, so a clone of it is part of this row.
+        Stage::new("annotate", "sentences+entities+quotes+events", |it| {
+            p.annotate(it.doc.clone()).map_or(0, |a| annotated_items(&a))
+        })
+        .vs("split_whitespace")
+        .expect(t.annotated_items),
         Stage::new("json-escape text", "bytes out", |it| {
             json_len(serde_json::to_vec(&it.doc.text))
         }),
@@ -174,6 +196,11 @@ fn doc_stages<'a>(p: &'a Pipeline, t: Totals) -> Vec<Stage<'a>> {
         .vs("json-escape text")
         .expect(t.json_bytes),
     ]
+}
+
+/// What annotation found in a document, summed over the kinds the stages add.
+fn annotated_items(a: &Annotated) -> u64 {
+    (a.sentences.len() + a.entities.len() + a.quotes.len() + a.events.len()) as u64
 }
 
 /// The length of a serialised record, 0 when it failed (which fails the row).
@@ -351,8 +378,18 @@ fn run_to(args: BenchArgs, w: &mut dyn Write) -> Result<ExitCode> {
         .into_iter()
         .filter_map(|doc| {
             let seg = pipeline.segment(&doc);
+            let actors = pipeline.actors(&doc, &seg);
+            let mut quoted = actors.clone();
+            let quotes = pipeline.quotes(&doc, &seg, &mut quoted);
             match pipeline.annotate(doc.clone()) {
-                Ok(ann) => Some(Item { doc, seg, ann }),
+                Ok(ann) => Some(Item {
+                    doc,
+                    seg,
+                    actors,
+                    quoted,
+                    quotes,
+                    ann,
+                }),
                 Err(e) => {
                     dropped_bytes += doc.text.len() as u64;
                     annotate_failures.push(e.to_string());
@@ -375,10 +412,10 @@ fn run_to(args: BenchArgs, w: &mut dyn Write) -> Result<ExitCode> {
         text_bytes: items.iter().map(|it| it.doc.text.len() as u64).sum(),
         sentences: items.iter().map(|it| it.seg.sentences.len() as u64).sum(),
         tokens: items.iter().map(|it| it.seg.tokens.len() as u64).sum(),
-        mentions: items
-            .iter()
-            .map(|it| pipeline.actors(&it.doc, &it.seg).mentions.len() as u64)
-            .sum(),
+        mentions: items.iter().map(|it| it.actors.mentions.len() as u64).sum(),
+        quotes: items.iter().map(|it| it.ann.quotes.len() as u64).sum(),
+        events: items.iter().map(|it| it.ann.events.len() as u64).sum(),
+        annotated_items: items.iter().map(|it| annotated_items(&it.ann)).sum(),
         json_bytes: items
             .iter()
             .map(|it| json_len(serde_json::to_vec(&pipeline.to_output(&it.ann))))
@@ -481,12 +518,15 @@ fn run_to(args: BenchArgs, w: &mut dyn Write) -> Result<ExitCode> {
     );
     let _ = writeln!(
         out,
-        "corpus:  {} documents, {:.1} MB of text, {} sentences, {} tokens, {} actor mentions; {} not read{}",
+        "corpus:  {} documents, {:.1} MB of text, {} sentences, {} tokens, {} actor mentions, {} quotes, {} \
+         events; {} not read{}",
         totals.docs,
         mb(totals.text_bytes),
         totals.sentences,
         totals.tokens,
         totals.mentions,
+        totals.quotes,
+        totals.events,
         loaded.errors.len(),
         if args.limit.is_some() {
             format!(" (--limit {limit})")
@@ -539,7 +579,8 @@ fn run_to(args: BenchArgs, w: &mut dyn Write) -> Result<ExitCode> {
             },
             "corpus": {
                 "docs": totals.docs, "text_bytes": totals.text_bytes, "sentences": totals.sentences,
-                "tokens": totals.tokens, "mentions": totals.mentions, "json_bytes": totals.json_bytes,
+                "tokens": totals.tokens, "mentions": totals.mentions, "quotes": totals.quotes,
+                "events": totals.events, "json_bytes": totals.json_bytes,
             },
             "dict_load_s": dict_load.as_secs_f64(),
             "dict_version": pipeline.dict_version(),

@@ -419,6 +419,8 @@ pub enum ExportFormat {
     Csv,
     /// The GDELT 2.0 events table: 61 tab-separated columns, one row per folded event (events.gdelt.tsv).
     Gdelt,
+    /// Parquet tables documents, events, mentions, quotes, places, partitioned by date (TABLE/date=YYYY-MM-DD/).
+    Parquet,
 }
 
 #[derive(clap::Args)]
@@ -485,6 +487,13 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
             })?;
             w.flush()?;
             p
+        }
+        ExportFormat::Parquet => {
+            for (table, rows) in annalist_store::export_parquet(&store, &a.out)? {
+                eprintln!("annalist: {table}: {rows} rows");
+                count += rows as u64;
+            }
+            a.out.clone()
         }
         ExportFormat::Gdelt => {
             let (p, mut w) = file("events.gdelt.tsv")?;

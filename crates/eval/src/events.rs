@@ -44,7 +44,8 @@ impl Triple {
     pub fn new(source: &str, target: Option<&str>, code: &str) -> Triple {
         Triple {
             source: source.trim().to_string(),
-            target: target.unwrap_or("").trim().to_string(),
+            // No target: absent, null, empty or "-" (the convention of pattern examples).
+            target: target.map(str::trim).filter(|t| *t != "-").unwrap_or("").to_string(),
             code: code.trim().to_string(),
         }
     }

@@ -431,6 +431,7 @@ impl EventCoder {
             // Actor mentions by token start.
             slots.clear();
             slots.resize(toks.len(), None);
+            let mut place_at: Vec<usize> = Vec::new();
             for (mi, m) in actors.mentions.iter().enumerate() {
                 // Places take slots too ("sent aid to Ukraine", "visited China"): the pattern's words
                 // before the slot decide whether a place can be an actor there.
@@ -441,6 +442,9 @@ impl EventCoder {
                 let b = toks.partition_point(|t| t.span.end <= m.span.end);
                 if a < b && a < toks.len() && slots[a].is_none_or(|(_, e)| e < b) {
                     slots[a] = Some((mi, b));
+                }
+                if m.is_place && a < toks.len() {
+                    place_at.push(a);
                 }
             }
             let mut lines = Vec::new();
@@ -461,6 +465,7 @@ impl EventCoder {
                     let sctx = SentCtx {
                         ids: &ids,
                         slots: &slots,
+                        places: &place_at,
                         special: &self.special,
                     };
                     let Some(m) = sctx.find(p) else {
@@ -672,7 +677,11 @@ impl EventCoder {
 /// and the other is in that root.
 fn same_family(a: &str, b: &str) -> bool {
     let general = |c: &str| c.len() == 3 && c.ends_with('0');
-    a.starts_with(b) || b.starts_with(a) || ((general(a) || general(b)) && a.get(..2) == b.get(..2))
+    // The violent roots (18 assault, 19 fight, 20 mass violence) share their general codes.
+    let violent = |c: &str| matches!(c.get(..2), Some("18" | "19" | "20"));
+    a.starts_with(b)
+        || b.starts_with(a)
+        || ((general(a) || general(b)) && (a.get(..2) == b.get(..2) || (violent(a) && violent(b))))
 }
 
 fn same_dyad(a: &Event, b: &Event) -> bool {
@@ -731,6 +740,8 @@ fn passive_of(elems: &[Elem]) -> Option<(Vec<String>, Option<Vec<String>>)> {
 struct SentCtx<'a> {
     ids: &'a [u32],
     slots: &'a [Option<(usize, usize)>],
+    /// Token starts of mentions used as places ("in France"): targets only, never sources.
+    places: &'a [usize],
     special: &'a Special,
 }
 
@@ -812,8 +823,11 @@ impl SentCtx<'_> {
                 if ti >= n {
                     return false;
                 }
+                let is_source = matches!(elems[ei], CElem::Source);
+                if is_source && self.places.contains(&ti) {
+                    return false;
+                }
                 for (ms, end) in self.slot_options(ti) {
-                    let is_source = matches!(elems[ei], CElem::Source);
                     if is_source {
                         m.sources = ms;
                     } else {

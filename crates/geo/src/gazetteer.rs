@@ -67,7 +67,7 @@ pub struct NameRef {
 #[derive(Debug, Default)]
 pub struct Gazetteer {
     pub features: Vec<Feature>,
-    names: HashMap<Box<str>, Vec<NameRef>>,
+    names: HashMap<Box<str>, Vec<NameRef>, Fnv>,
     countries: HashMap<Box<str>, u32>,
     admin1: HashMap<(Box<str>, Box<str>), u32>,
     common: HashSet<Box<str>>,
@@ -96,6 +96,7 @@ impl Gazetteer {
     /// lower-case word a line, `#` comments).
     pub fn parse(tsv: &str, common_words: &str) -> Result<Gazetteer, GeoError> {
         let mut g = Gazetteer::default();
+        g.names.reserve(tsv.len() / 32);
         for (i, line) in tsv.lines().enumerate() {
             if let Some(h) = line.strip_prefix("# ") {
                 g.header.push(h.to_string());
@@ -174,11 +175,15 @@ impl Gazetteer {
             return;
         }
         self.max_words = self.max_words.max(key.split(' ').count());
-        let v = self.names.entry(key.into_boxed_str()).or_default();
-        if let Some(r) = v.iter_mut().find(|r| r.feature == feature) {
-            r.primary |= primary;
-        } else {
-            v.push(NameRef { feature, primary });
+        match self.names.get_mut(key.as_str()) {
+            Some(v) => match v.iter_mut().find(|r| r.feature == feature) {
+                Some(r) => r.primary |= primary,
+                None => v.push(NameRef { feature, primary }),
+            },
+            None => {
+                self.names
+                    .insert(key.into_boxed_str(), vec![NameRef { feature, primary }]);
+            }
         }
     }
 
@@ -264,6 +269,32 @@ const EXTRA_COMMON: &[&str] = &[
     "enterprise",
 ];
 
+/// FNV-1a: the name index is built once from trusted data, so a fast non-keyed hash is enough.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Fnv;
+
+impl std::hash::BuildHasher for Fnv {
+    type Hasher = FnvHasher;
+    fn build_hasher(&self) -> FnvHasher {
+        FnvHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+/// The hasher of [`Fnv`].
+#[derive(Debug, Clone, Copy)]
+pub struct FnvHasher(u64);
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
 /// Names that are never a toponym alone.
 const NEVER_ALONE: &[&str] = &[
     "january",
@@ -314,6 +345,11 @@ pub fn fold_key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = true;
     for c in s.chars() {
+        if c.is_ascii_alphanumeric() || c == '\'' || c == ',' {
+            out.push(c.to_ascii_lowercase());
+            space = false;
+            continue;
+        }
         let c = match annalist_text::normalize::fold_char(c) {
             Some("'") => '\'',
             Some("-") | Some(" ") => ' ',
@@ -341,11 +377,13 @@ pub fn fold_key(s: &str) -> String {
     while out.ends_with(' ') {
         out.pop();
     }
-    if out.starts_with("saint ") {
-        out.replace_range(..6, "st ");
-    }
-    if out.contains(" saint ") {
-        out = out.replace(" saint ", " st ");
+    if out.contains("saint ") {
+        if out.starts_with("saint ") {
+            out.replace_range(..6, "st ");
+        }
+        if out.contains(" saint ") {
+            out = out.replace(" saint ", " st ");
+        }
     }
     out
 }

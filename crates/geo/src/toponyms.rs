@@ -247,6 +247,10 @@ fn is_all_caps(s: &str) -> bool {
     s.chars().any(char::is_alphabetic) && !s.chars().any(char::is_lowercase)
 }
 
+const MONTHS: &[&str] = &[
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
 /// AP-style abbreviations of US states, written after a city ("Springfield, Ill.").
 const US_STATE_ABBREVIATIONS: &[(&str, &str)] = &[
     ("Ala.", "AL"),
@@ -328,9 +332,10 @@ pub fn find_toponyms(doc: &Document, seg: &Segmented, actors: &Actors, gaz: &Gaz
     let mut out: Vec<Toponym> = Vec::new();
     for m in &actors.mentions {
         if m.etype == EntityType::Person && matches!(m.kind, MentionKind::Name | MentionKind::Unknown) {
+            // Surnames: the last word of a full name.
             let name = &text[m.head.range()];
-            if name.split_whitespace().count() >= 2 {
-                person_words.extend(name.split_whitespace());
+            if name.split_whitespace().count() >= 2 && name.split_whitespace().all(starts_upper) {
+                person_words.extend(name.split_whitespace().last());
             }
         }
         match (m.kind, m.etype) {
@@ -342,7 +347,13 @@ pub fn find_toponyms(doc: &Document, seg: &Segmented, actors: &Actors, gaz: &Gaz
                     continue;
                 }
                 let head = trim_the(text, m.head);
-                let key = fold_key(&text[head.range()]);
+                let mut key = fold_key(&text[head.range()]);
+                if gaz.lookup_key(&key).is_empty() {
+                    // "Washington, D.C.": the name before the comma.
+                    if let Some((first, _)) = key.split_once(',') {
+                        key = first.to_string();
+                    }
+                }
                 let mut t = toponym(
                     head,
                     ToponymKind::Name,
@@ -350,8 +361,21 @@ pub fn find_toponyms(doc: &Document, seg: &Segmented, actors: &Actors, gaz: &Gaz
                     scan.sentence_of(head.start),
                     in_headline(head),
                 );
-                t.capital_hint = m.is_place && code.is_none();
-                if let Some(c) = code.and_then(|c| scan.country_feature(c)) {
+                // The actor stage codes a capital used as a place ("in Kabul") with its country: the name
+                // is then a capital city of that country, not the country.
+                let country = code.and_then(|c| scan.country_feature(c));
+                let capital = m.is_place
+                    && country.is_some_and(|c| {
+                        let cf = gaz.get(c);
+                        !t.candidates.iter().any(|r| r.feature == c)
+                            && t.candidates.iter().any(|r| {
+                                let f = gaz.get(r.feature);
+                                f.kind == Kind::City && f.country == cf.country
+                            })
+                    });
+                if capital {
+                    t.capital_hint = true;
+                } else if let Some(c) = country {
                     t.actor_country = Some(c);
                     if !t.candidates.iter().any(|r| r.feature == c) {
                         t.candidates.push(NameRef {
@@ -392,9 +416,8 @@ pub fn find_toponyms(doc: &Document, seg: &Segmented, actors: &Actors, gaz: &Gaz
         if t.kind != ToponymKind::Demonym || t.headline {
             return true;
         }
-        let inside = unknown_names.iter().any(|(u, _)| u.contains(t.span) && *u != t.span);
         let Some(ti) = scan.token_at(t.span.start) else {
-            return !inside;
+            return true;
         };
         let after = seg.tokens.partition_point(|n| n.span.start < t.span.end);
         let next = seg.tokens.get(after).filter(|n| {
@@ -409,11 +432,16 @@ pub fn find_toponyms(doc: &Document, seg: &Segmented, actors: &Actors, gaz: &Gaz
                 .any(|m| m.span.contains(n.span) && !matches!(m.kind, MentionKind::Unknown))
         });
         let first_of_sentence = t.sentence.is_some_and(|s| seg.sentence_tokens[s as usize].start == ti);
-        let prev_cap = !first_of_sentence
-            && ti > 0
-            && seg.tokens[ti - 1].kind == TokenKind::Word
-            && starts_upper(seg.tokens[ti - 1].text(text));
-        !(inside || next_is_name || prev_cap)
+        let prev_cap = !first_of_sentence && ti > 0 && {
+            let p = seg.tokens[ti - 1].text(text);
+            seg.tokens[ti - 1].kind == TokenKind::Word
+                && starts_upper(p)
+                && !matches!(
+                    p,
+                    "The" | "A" | "An" | "In" | "At" | "For" | "And" | "But" | "Of" | "On" | "By" | "With"
+                )
+        };
+        !(next_is_name || prev_cap)
     });
 
     // The dateline.
@@ -500,13 +528,14 @@ pub fn find_toponyms(doc: &Document, seg: &Segmented, actors: &Actors, gaz: &Gaz
                     && starts_upper(n.text(text))
                     && text[toks[j].span.end as usize..n.span.start as usize].trim().is_empty()
             });
-            let prev_cap = i > 1 && {
+            let prev_cap = i > 0 && {
                 let p = toks[i - 1];
                 let pw = p.text(text);
                 p.kind == TokenKind::Word && starts_upper(pw) && !DIRECTIONS.contains(&pw)
             };
-            let strictly_inside_unknown = unknown_names.iter().any(|(u, _)| u.overlaps(span) && *u != span);
-            top.in_longer_name = !headline && (next_cap || prev_cap || strictly_inside_unknown);
+            // (Inside a longer unknown name only through capitalised neighbours: the guesser joins "Peshawar
+            // for Jalalabad" as it joins "Committee for Peace".)
+            top.in_longer_name = !headline && (next_cap || prev_cap);
             let typed_person = unknown_names
                 .iter()
                 .any(|(u, et)| *u == span && *et == EntityType::Person);
@@ -589,6 +618,20 @@ pub fn find_toponyms(doc: &Document, seg: &Segmented, actors: &Actors, gaz: &Gaz
         }
     }
 
+    // A dateline form later in the text ("… By Carey Biron. WASHINGTON, April 5 (Thomson Reuters …)").
+    for t in &mut out {
+        let surface = &text[t.span.range()];
+        if t.kind == ToponymKind::Name && t.cue.is_none() && surface.chars().count() > 2 && is_all_caps(surface) {
+            let after = &text[t.span.end as usize..];
+            let month = after
+                .strip_prefix(", ")
+                .is_some_and(|r| MONTHS.iter().any(|m| r.starts_with(m)));
+            if month || after.starts_with(" (") {
+                t.cue = Some("a dateline".into());
+            }
+        }
+    }
+
     // Which gazetteer-only names count as toponyms.
     let accepted_keys: HashSet<String> = out
         .iter()
@@ -624,8 +667,8 @@ fn accept(t: &Toponym, gaz: &Gazetteer, text: &str, accepted: &HashSet<String>, 
     if t.in_longer_name || (one_word && gaz.is_never_alone(surface)) {
         return false;
     }
-    // All capitals: an acronym ("SOL", "PAN") unless it is the dateline (handled above).
-    if is_all_caps(surface) && !t.headline {
+    // All capitals: an acronym ("SOL", "PAN") unless it is written as a dateline.
+    if is_all_caps(surface) && !t.headline && t.cue.as_deref() != Some("a dateline") {
         return false;
     }
     let has_cue = t.cue.is_some() || !t.context.is_empty();
@@ -637,18 +680,18 @@ fn accept(t: &Toponym, gaz: &Gazetteer, text: &str, accepted: &HashSet<String>, 
         .candidates
         .iter()
         .any(|r| r.primary && matches!(gaz.get(r.feature).kind, Kind::Country | Kind::Admin1 | Kind::Continent));
-    if t.person_like {
+    let max_pop = feats()
+        .filter(|f| f.kind == Kind::City)
+        .map(|f| f.population)
+        .max()
+        .unwrap_or(0);
+    if t.person_like && max_pop < 1_000_000 {
         // "Tamil Nadu" typed a person by the unknown-name guesser is still a division; "Nelson" is not a town.
         return has_cue || (!one_word && big_region);
     }
     if has_cue {
         return true;
     }
-    let max_pop = feats()
-        .filter(|f| f.kind == Kind::City)
-        .map(|f| f.population)
-        .max()
-        .unwrap_or(0);
     let capital = feats().any(|f| f.capital);
     if t.headline {
         return (body.contains(&key) && accepted.contains(&key)) || big_region || max_pop >= 1_000_000 || capital;

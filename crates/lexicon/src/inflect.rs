@@ -78,6 +78,7 @@ const IRREGULAR: &[(&str, &str, &str)] = &[
     ("read", "read", "read"),
     ("rebuild", "rebuilt", "rebuilt"),
     ("rid", "rid", "rid"),
+    ("retake", "retook", "retaken"),
     ("ride", "rode", "ridden"),
     ("ring", "rang", "rung"),
     ("rise", "rose", "risen"),
@@ -137,8 +138,9 @@ fn is_vowel(c: u8) -> bool {
 /// Short words ending consonant-vowel-consonant double; a few longer stress-final ones too.
 fn doubles(w: &str) -> bool {
     const STRESS_FINAL: &[&str] = &[
-        "admit", "airdrop", "annul", "commit", "compel", "control", "equip", "expel", "fulfil", "occur", "omit",
-        "patrol", "permit", "prefer", "propel", "rebel", "refer", "regret", "submit", "transfer", "unban", "unplug",
+        "admit", "airdrop", "annul", "commit", "compel", "control", "equip", "expel", "fulfil", "kidnap", "occur",
+        "omit", "patrol", "permit", "prefer", "propel", "rebel", "refer", "regret", "submit", "transfer", "unban",
+        "unplug",
     ];
     if STRESS_FINAL.contains(&w) {
         return true;

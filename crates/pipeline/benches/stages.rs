@@ -14,7 +14,8 @@
 
 use std::sync::LazyLock;
 
-use annalist_core::{Annotated, Document};
+use annalist_actors::Actors;
+use annalist_core::{Annotated, Document, Quote};
 use annalist_ingest::{read_str, reuters, InputFormat};
 use annalist_pipeline::Pipeline;
 use annalist_text::Segmented;
@@ -31,11 +32,17 @@ static PIPELINE: LazyLock<Pipeline> = LazyLock::new(Pipeline::new);
 struct Corpus {
     docs: Vec<Document>,
     segs: Vec<Segmented>,
+    /// The actors stage's output (the quotes stage's input).
+    actors: Vec<Actors>,
+    /// The actors after the quotes stage, and its quotes (the events stage's input).
+    quoted: Vec<(Actors, Vec<Quote>)>,
     annotated: Vec<Annotated>,
     text_bytes: usize,
     sentences: usize,
     /// Actor mentions (names, roles, pronouns) found by the actors stage.
     mentions: usize,
+    quotes: usize,
+    events: usize,
     json_bytes: usize,
 }
 
@@ -43,6 +50,17 @@ impl Corpus {
     fn new(docs: Vec<Document>) -> Corpus {
         let p = &*PIPELINE;
         let segs: Vec<Segmented> = docs.iter().map(|d| p.segment(d)).collect();
+        let actors: Vec<Actors> = docs.iter().zip(&segs).map(|(d, s)| p.actors(d, s)).collect();
+        let quoted: Vec<(Actors, Vec<Quote>)> = docs
+            .iter()
+            .zip(&segs)
+            .zip(&actors)
+            .map(|((d, s), a)| {
+                let mut a = a.clone();
+                let q = p.quotes(d, s, &mut a);
+                (a, q)
+            })
+            .collect();
         let annotated: Vec<Annotated> = docs
             .iter()
             .map(|d| p.annotate(d.clone()).expect("the bench corpus annotates"))
@@ -50,10 +68,14 @@ impl Corpus {
         let c = Corpus {
             text_bytes: docs.iter().map(|d| d.text.len()).sum(),
             sentences: segs.iter().map(|s| s.sentences.len()).sum(),
-            mentions: docs.iter().zip(&segs).map(|(d, s)| p.actors(d, s).mentions.len()).sum(),
+            mentions: actors.iter().map(|a| a.mentions.len()).sum(),
+            quotes: annotated.iter().map(|a| a.quotes.len()).sum(),
+            events: annotated.iter().map(|a| a.events.len()).sum(),
             json_bytes: annotated.iter().map(json_len).sum(),
             docs,
             segs,
+            actors,
+            quoted,
             annotated,
         };
         assert!(c.sentences > 0 && c.json_bytes > 0, "the bench corpus has no sentences");
@@ -179,6 +201,12 @@ static GENERATED: LazyLock<Generated> = LazyLock::new(|| {
         corpus.mentions > 0,
         "the actors stage finds nothing in the generated corpus"
     );
+    // Every generated article has a direct quotation.
+    assert!(corpus.quotes >= GENERATED_DOCS, "the quotes stage misses quotations");
+    assert!(
+        corpus.events > 0,
+        "the events stage codes nothing in the generated corpus"
+    );
     Generated {
         texts,
         sentences_written,
@@ -235,6 +263,33 @@ mod generated {
                 .map(|(d, s)| PIPELINE.actors(d, s).mentions.len())
                 .sum();
             assert_eq!(n, c.mentions);
+        });
+    }
+
+    #[divan::bench]
+    fn quotes(b: Bencher) {
+        let c = &setup().corpus;
+        let (bytes, items) = c.counters();
+        b.counter(bytes).counter(items).bench(|| {
+            let n: usize = (0..c.docs.len())
+                .map(|i| PIPELINE.quotes(&c.docs[i], &c.segs[i], &mut c.actors[i].clone()).len())
+                .sum();
+            assert_eq!(n, c.quotes);
+        });
+    }
+
+    #[divan::bench]
+    fn events(b: Bencher) {
+        let c = &setup().corpus;
+        let (bytes, items) = c.counters();
+        b.counter(bytes).counter(items).bench(|| {
+            let n: usize = (0..c.docs.len())
+                .map(|i| {
+                    let (actors, quotes) = &c.quoted[i];
+                    PIPELINE.events(&c.docs[i], &c.segs[i], actors, quotes).len()
+                })
+                .sum();
+            assert_eq!(n, c.events);
         });
     }
 
@@ -406,6 +461,19 @@ mod reuters_000 {
         });
     }
 
+    /// The same through `DocStream`, as `annalist code` reads it: the file from the page cache.
+    #[divan::bench]
+    fn read_file(b: Bencher) {
+        let Some(r) = reuters() else { return };
+        let (bytes, items) = r.corpus.counters();
+        b.counter(bytes).counter(items).bench(|| {
+            let opts = annalist_ingest::ReadOptions::default();
+            let stream = annalist_ingest::DocStream::new(&[std::path::PathBuf::from(REUTERS_000)], opts);
+            let n: usize = stream.flatten().map(|d| d.text.len()).sum();
+            assert_eq!(n, r.corpus.text_bytes);
+        });
+    }
+
     #[divan::bench]
     fn segment(b: Bencher) {
         let Some(r) = reuters() else { return };
@@ -429,6 +497,35 @@ mod reuters_000 {
                 .map(|(d, s)| PIPELINE.actors(d, s).mentions.len())
                 .sum();
             assert_eq!(n, c.mentions);
+        });
+    }
+
+    #[divan::bench]
+    fn quotes(b: Bencher) {
+        let Some(r) = reuters() else { return };
+        let c = &r.corpus;
+        let (bytes, items) = c.counters();
+        b.counter(bytes).counter(items).bench(|| {
+            let n: usize = (0..c.docs.len())
+                .map(|i| PIPELINE.quotes(&c.docs[i], &c.segs[i], &mut c.actors[i].clone()).len())
+                .sum();
+            assert_eq!(n, c.quotes);
+        });
+    }
+
+    #[divan::bench]
+    fn events(b: Bencher) {
+        let Some(r) = reuters() else { return };
+        let c = &r.corpus;
+        let (bytes, items) = c.counters();
+        b.counter(bytes).counter(items).bench(|| {
+            let n: usize = (0..c.docs.len())
+                .map(|i| {
+                    let (actors, quotes) = &c.quoted[i];
+                    PIPELINE.events(&c.docs[i], &c.segs[i], actors, quotes).len()
+                })
+                .sum();
+            assert_eq!(n, c.events);
         });
     }
 

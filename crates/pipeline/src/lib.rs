@@ -17,7 +17,7 @@
 use annalist_actors::Actors;
 use std::sync::Arc;
 
-use annalist_core::{output::OutputDoc, Annotated, Document, Event, Quote};
+use annalist_core::{output::OutputDoc, Annotated, Document, Event, Place, Quote};
 use annalist_events::{EventCoder, EventsError};
 use annalist_ingest::{DocResult, IngestError};
 use annalist_lexicon::Lexicon;
@@ -114,7 +114,9 @@ impl Pipeline {
         let quotes = self.quotes(&doc, &seg, &mut actors);
         let mut events = self.events(&doc, &seg, &actors, &quotes);
         link_quotes(&mut events, &quotes);
+        let places = self.places(&doc, &seg, &actors, &mut events);
         Annotated {
+            places,
             events,
             quotes,
             entities: actors.entities(&doc),
@@ -138,6 +140,16 @@ impl Pipeline {
         actors.mentions.extend(found.mentions);
         actors.mentions.sort_by_key(|m| (m.span.start, m.span.end));
         found.quotes
+    }
+
+    /// Stage: places (toponyms resolved against the embedded gazetteer, the dateline place) and the place of
+    /// each event, each with the reason it was chosen.
+    pub fn places(&self, doc: &Document, seg: &Segmented, actors: &Actors, events: &mut [Event]) -> Vec<Place> {
+        let places = annalist_geo::find_places(doc, seg, actors, annalist_geo::Gazetteer::embedded());
+        for e in events.iter_mut() {
+            e.place = annalist_geo::event_place(e, &places, doc, seg, actors);
+        }
+        places
     }
 
     /// Stage: CAMEO events from the patterns.

@@ -14,6 +14,7 @@
 //! assert_eq!(store.stats().unwrap().documents, 0);
 //! ```
 
+mod parquet_export;
 mod simhash;
 
 use std::path::{Path, PathBuf};
@@ -23,6 +24,7 @@ use annalist_core::{Annotated, Document};
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension};
 use serde::Serialize;
 
+pub use parquet_export::export_parquet;
 pub use simhash::{hamming, simhash};
 
 /// Store errors: the caller's mistakes and environment problems apart from internal faults.

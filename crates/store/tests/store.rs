@@ -135,3 +135,48 @@ fn bad_databases_give_clear_errors() {
     let e = Store::open(&missing).err().expect("cannot open in a missing folder");
     assert!(e.to_string().contains("x.db"), "{e}");
 }
+
+#[test]
+fn parquet_export_is_partitioned_by_date_and_readable() {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let p = Pipeline::new();
+    let mut s = Store::open_in_memory().unwrap();
+    ingest(
+        &mut s,
+        &p,
+        vec![
+            doc("a", "2017-11-01", "TASS", STORY),
+            doc(
+                "b",
+                "2017-11-02",
+                "AP",
+                "Heavy rain flooded the province, the governor said.",
+            ),
+        ],
+    );
+    let out = std::env::temp_dir().join(format!("annalist-parquet-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let counts = annalist_store::export_parquet(&s, &out).unwrap();
+    assert_eq!(counts.iter().find(|c| c.0 == "documents").unwrap().1, 2);
+    for day in ["2017-11-01", "2017-11-02"] {
+        let f = out.join("documents").join(format!("date={day}")).join("part-0.parquet");
+        let r = SerializedFileReader::new(std::fs::File::open(&f).unwrap()).unwrap();
+        assert_eq!(r.metadata().file_metadata().num_rows(), 1, "{}", f.display());
+        let names: Vec<String> = r
+            .metadata()
+            .file_metadata()
+            .schema_descr()
+            .columns()
+            .iter()
+            .map(|c| c.name().to_string())
+            .collect();
+        assert!(names.contains(&"doc_id".to_string()) && !names.contains(&"date".to_string()));
+    }
+    for (table, rows) in &counts {
+        assert_eq!(out.join(table).exists(), *rows > 0, "{table}: {rows} rows");
+    }
+    assert!(
+        counts.iter().find(|c| c.0 == "quotes").unwrap().1 >= 1,
+        "the rain story has a quote"
+    );
+}
