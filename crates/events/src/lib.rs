@@ -692,9 +692,12 @@ fn norm_ws(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Words with their `~` flag.
+type Words = Vec<(String, bool)>;
+
 /// `$S ~verb [*|[x]]… ~noun …` → (verb alternatives, noun alternatives) for a derived agentless passive
 /// ("documents have been signed").
-fn agentless_of(elems: &[Elem]) -> Option<(Vec<String>, Vec<(String, bool)>)> {
+fn agentless_of(elems: &[Elem]) -> Option<(Vec<String>, Words)> {
     let [Elem::Source, Elem::Word(verb), rest @ ..] = elems else {
         return None;
     };

@@ -124,7 +124,6 @@ impl Pipeline {
             sentences: seg.sentences,
             dict_version: self.dict_version.clone(),
             doc,
-            ..Annotated::default()
         }
     }
 

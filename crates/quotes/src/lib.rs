@@ -455,10 +455,10 @@ fn addressee<'a>(actors: &'a Actors, speaker: Option<&Mention>, sentence: u32) -
     actors
         .mentions
         .iter()
+        .rev()
         .filter(|m| m.sentence + 2 >= sentence && m.sentence <= sentence && m.etype == EntityType::Person && !m.quoted)
         .filter(|m| m.actor.is_some() && m.actor != speaker_actor)
-        .filter(|m| m.code.as_ref().map(|c| c[..3.min(c.len())].to_string()) != speaker_country)
-        .last()
+        .find(|m| m.code.as_ref().map(|c| c[..3.min(c.len())].to_string()) != speaker_country)
 }
 
 #[cfg(test)]
