@@ -303,10 +303,11 @@ impl Store {
         both_directions: bool,
     ) -> Result<Vec<TimelineRow>, StoreError> {
         let bucket = by.sql("e.date");
+        // Prefix ranges ("RUS" <= code < "RUT") let SQLite use the (source, target, date) index.
         let dir = if both_directions {
-            "((e.source LIKE ?1 AND e.target LIKE ?2) OR (e.source LIKE ?2 AND e.target LIKE ?1))"
+            "((e.source >= ?1 AND e.source < ?3 AND e.target >= ?2 AND e.target < ?4) OR (e.source >= ?2 AND e.source < ?4 AND e.target >= ?1 AND e.target < ?3))"
         } else {
-            "(e.source LIKE ?1 AND e.target LIKE ?2)"
+            "(e.source >= ?1 AND e.source < ?3 AND e.target >= ?2 AND e.target < ?4)"
         };
         // Folded first: one row per distinct event, then aggregated per period.
         let sql = format!(
@@ -318,7 +319,7 @@ impl Store {
         );
         let mut st = self.conn.prepare(&sql).map_err(self.err())?;
         let rows = st
-            .query_map(params![format!("{a}%"), format!("{b}%")], |r| {
+            .query_map(params![a, b, prefix_end(a), prefix_end(b)], |r| {
                 Ok(TimelineRow {
                     period: r.get(0)?,
                     events: r.get(1)?,
@@ -498,6 +499,18 @@ impl Store {
         tx.commit().map_err(c)?;
         Ok(())
     }
+}
+
+/// The smallest string greater than every string that starts with `p` ("RUS" -> "RUT").
+fn prefix_end(p: &str) -> String {
+    let mut chars: Vec<char> = p.chars().collect();
+    while let Some(c) = chars.pop() {
+        if let Some(n) = char::from_u32(c as u32 + 1) {
+            chars.push(n);
+            return chars.into_iter().collect();
+        }
+    }
+    "\u{10FFFF}".to_string()
 }
 
 /// Turns a user query into an FTS5 query: words and "quoted phrases" become phrase terms, ANDed.
