@@ -101,7 +101,21 @@ fn story_to_doc(story: &str, at: Location) -> Result<Document, IngestError> {
     let dateline = element(story, "DATELINE")
         .map(|d| decode_entities(d).trim().to_string())
         .filter(|d| !d.is_empty());
-    let body = element(story, "BODY").map(decode_entities).unwrap_or_default();
+    // Stories of TYPE="UNPROC" (tables, raw copy) have their text straight inside <TEXT>, without <BODY>.
+    let body = element(story, "BODY")
+        .or_else(|| {
+            let t = story.find("<TEXT")?;
+            let s = t + story[t..].find('>')? + 1;
+            let e = s + story[s..].find("</TEXT>")?;
+            let inner = &story[s..e];
+            // Brief stories: <TITLE> and <DATELINE> only; what follows them is the text, if any.
+            let after = ["</DATELINE>", "</TITLE>"]
+                .iter()
+                .find_map(|t| inner.rfind(t).map(|i| &inner[i + t.len()..]));
+            Some(after.unwrap_or(inner))
+        })
+        .map(decode_entities)
+        .unwrap_or_default();
     let body = body.trim_end();
     let body = body
         .strip_suffix("Reuter")
@@ -181,6 +195,14 @@ mod tests {
         assert_eq!(d.slice(body.span), "Ministers met.\n    They agreed.");
         let e = docs[1].as_ref().unwrap_err();
         assert!(e.to_string().starts_with("r.sgm:11:"), "{e}");
+    }
+
+    #[test]
+    fn unprocessed_stories_keep_their_text() {
+        let sgml = "<REUTERS NEWID=\"9\">\n<DATE>26-FEB-1987 16:34:34.40</DATE>\n<TEXT TYPE=\"UNPROC\">&#2;\nFEDERAL RESERVE WEEKLY REPORT\n    Net free reserves 644 vs 1,337\n Reuter\n&#3;</TEXT>\n</REUTERS>\n";
+        let docs = parse_file(sgml, "u.sgm");
+        let d = docs[0].as_ref().unwrap();
+        assert!(d.text.contains("Net free reserves 644"), "{:?}", d.text);
     }
 
     #[test]
