@@ -400,18 +400,32 @@ impl EventCoder {
             .take(3)
             .map(|s| norm_ws(doc.slice(s.span)))
             .collect();
+        let lead_texts: Vec<String> = seg
+            .sentences
+            .iter()
+            .filter(|s| s.region == RegionKind::Lead)
+            .map(|s| norm_ws(doc.slice(s.span)))
+            .collect();
+        // Mentions are sorted by start; each sentence takes its range by binary search.
+        let mention_starts: Vec<u32> = actors.mentions.iter().map(|m| m.span.start).collect();
+        let sorted = mention_starts.windows(2).all(|w| w[0] <= w[1]);
         let mut ids: Vec<u32> = Vec::new();
         let mut slots: Vec<Option<(usize, usize)>> = Vec::new();
         let mut stamp: Vec<u32> = vec![0; self.patterns.len()];
+        // Which words the current sentence has: a pattern is tried only when every word element can match.
+        let mut present: Vec<u32> = vec![0; self.words.len()];
         let mut buf = String::new();
         for (si, sent) in seg.sentences.iter().enumerate() {
-            let sent_text = norm_ws(doc.slice(sent.span));
-            let in_lead = sent.region == RegionKind::Body
-                && seg
-                    .sentences
-                    .iter()
-                    .any(|s| s.region == RegionKind::Lead && sent_text.starts_with(&norm_ws(doc.slice(s.span))));
-            if sent.region == RegionKind::Lead && body_first.iter().any(|b| b.starts_with(&sent_text)) {
+            let check_lead = !lead_texts.is_empty() && matches!(sent.region, RegionKind::Lead | RegionKind::Body);
+            let sent_text = if check_lead {
+                norm_ws(doc.slice(sent.span))
+            } else {
+                String::new()
+            };
+            let in_lead = check_lead
+                && sent.region == RegionKind::Body
+                && lead_texts.iter().any(|l| sent_text.starts_with(l.as_str()));
+            if check_lead && sent.region == RegionKind::Lead && body_first.iter().any(|b| b.starts_with(&sent_text)) {
                 if let Some(t) = trace.as_deref_mut() {
                     t.push(Trace {
                         sentence: si as u32,
@@ -424,15 +438,28 @@ impl EventCoder {
             let toks = &seg.tokens[range.clone()];
             ids.clear();
             for t in toks {
+                let w = t.text(text);
                 buf.clear();
-                buf.push_str(&Normalized::new(t.text(text), true).text);
+                if w.is_ascii() {
+                    buf.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
+                } else {
+                    buf.push_str(&Normalized::new(w, true).text);
+                }
                 ids.push(self.words.get(buf.as_str()).copied().unwrap_or(NONE));
             }
             // Actor mentions by token start.
             slots.clear();
             slots.resize(toks.len(), None);
             let mut place_at: Vec<usize> = Vec::new();
-            for (mi, m) in actors.mentions.iter().enumerate() {
+            let (lo, hi) = if sorted {
+                (
+                    mention_starts.partition_point(|&st| st < sent.span.start),
+                    mention_starts.partition_point(|&st| st < sent.span.end),
+                )
+            } else {
+                (0, actors.mentions.len())
+            };
+            for (mi, m) in actors.mentions.iter().enumerate().take(hi).skip(lo) {
                 // Places take slots too ("sent aid to Ukraine", "visited China"): the pattern's words
                 // before the slot decide whether a place can be an actor there.
                 if m.code.is_none() || m.kind == MentionKind::Adjective || !sent.span.contains(m.span) {
@@ -450,6 +477,11 @@ impl EventCoder {
             let mut lines = Vec::new();
             let mut found: Vec<(Event, usize)> = Vec::new();
             let gen = si as u32 + 1;
+            for &w in &ids {
+                if w != NONE {
+                    present[w as usize] = gen;
+                }
+            }
             for ti in 0..ids.len() {
                 let w = ids[ti];
                 if w == NONE {
@@ -461,6 +493,13 @@ impl EventCoder {
                     }
                     stamp[pi as usize] = gen;
                     let p = &self.patterns[pi as usize];
+                    let possible = p.elems.iter().all(|e| match e {
+                        CElem::Word(alts) => alts.iter().any(|&a| present[a as usize] == gen),
+                        _ => true,
+                    });
+                    if !possible {
+                        continue;
+                    }
                     let entry = &self.lex.patterns[p.entry as usize];
                     let sctx = SentCtx {
                         ids: &ids,
