@@ -15,7 +15,10 @@ fn stats(mut v: Vec<f64>) -> (f64, f64, f64) {
 }
 
 fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
     let dir = std::env::temp_dir().join(format!("annalist-timeline-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("t.db");
@@ -24,7 +27,10 @@ fn main() {
     s.insert_synthetic_events(n, 42).unwrap();
     println!("inserted {n} synthetic events in {:.1} s", t0.elapsed().as_secs_f64());
     let st = s.stats().unwrap();
-    println!("store: {} event mentions, {} distinct events", st.event_mentions, st.events);
+    println!(
+        "store: {} event mentions, {} distinct events",
+        st.event_mentions, st.events
+    );
     let run = |label: &str, f: &mut dyn FnMut() -> usize| {
         let mut times = Vec::new();
         let mut rows = 0;
@@ -37,9 +43,15 @@ fn main() {
         println!("{label:<40} {rows:>5} rows   min {lo:7.1} ms   median {med:7.1} ms   max {hi:7.1} ms");
         med
     };
-    let base = run("baseline: scan of events grouped by code", &mut || s.event_counts_by_code().unwrap().len());
-    let m = run("timeline RUS CHN --by month (both ways)", &mut || s.timeline("RUS", "CHN", Period::Month, true).unwrap().len());
-    let w = run("timeline RUS CHN --by week --directed", &mut || s.timeline("RUS", "CHN", Period::Week, false).unwrap().len());
+    let base = run("baseline: scan of events grouped by code", &mut || {
+        s.event_counts_by_code().unwrap().len()
+    });
+    let m = run("timeline RUS CHN --by month (both ways)", &mut || {
+        s.timeline("RUS", "CHN", Period::Month, true).unwrap().len()
+    });
+    let w = run("timeline RUS CHN --by week --directed", &mut || {
+        s.timeline("RUS", "CHN", Period::Week, false).unwrap().len()
+    });
     println!("ratio to baseline: month {:.2}x, week {:.2}x", m / base, w / base);
     drop(s);
     let _ = std::fs::remove_dir_all(&dir);
