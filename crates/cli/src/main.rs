@@ -17,6 +17,7 @@ mod actor;
 
 mod bench_cmd;
 mod eval_cmd;
+mod serve_cmd;
 mod store_cmd;
 
 #[derive(Parser)]
@@ -52,8 +53,10 @@ enum Command {
     Quotes(store_cmd::QuotesArgs),
     /// Re-code every stored document with the current dictionaries and print what changed.
     Recode(WithDicts<store_cmd::RecodeArgs>),
-    /// Export the store: JSON Lines records, events as CSV, or the GDELT 2.0 events table.
+    /// Export the store: JSON Lines records, events as CSV, the GDELT 2.0 events table, or Parquet.
     Export(store_cmd::ExportArgs),
+    /// Serve the store over HTTP: a JSON API under /v1 and a dashboard at / (loopback by default).
+    Serve(serve_cmd::ServeArgs),
 }
 
 /// A command's arguments plus the dictionary options.
@@ -197,6 +200,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Quotes(a) => store_cmd::quotes(a),
         Command::Recode(a) => store_cmd::recode(a.args, &Pipeline::try_with_lexicon(a.dicts.lexicon()?)?),
         Command::Export(a) => store_cmd::export(a),
+        Command::Serve(a) => serve_cmd::run(a),
     }
 }
 

@@ -254,10 +254,11 @@ function fillPeriods(rows, by) {
   return out.length > 2000 ? rows : out;
 }
 
-function niceMax(x) {
-  if (x <= 5) return Math.max(1, Math.ceil(x));
-  const p = Math.pow(10, Math.floor(Math.log10(x)));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= x) return m * p;
+// A tick step of 1, 2 or 5 times a power of ten such that four steps cover `max`.
+function niceStep(max) {
+  const raw = Math.max(1, max / 4);
+  const p = Math.pow(10, Math.floor(Math.log10(raw)));
+  for (const m of [1, 2, 5, 10]) if (m * p >= raw) return m * p;
   return 10 * p;
 }
 
@@ -269,7 +270,9 @@ function drawChart(el, rawRows, by, onSelect) {
   const m = { l: 44, r: 44, t: 12, b: 44 };
   const iw = W - m.l - m.r;
   const ih = H - m.t - m.b;
-  const ymax = niceMax(Math.max(...rows.map((r) => r.events)));
+  const tick = niceStep(Math.max(...rows.map((r) => r.events)));
+  const ymax = 4 * tick;
+  const dense = rows.length > 120;
   const step = iw / rows.length;
   const bw = Math.max(1, Math.min(48, step * 0.78));
   const y = (v) => m.t + ih - (v / ymax) * ih;
@@ -279,9 +282,9 @@ function drawChart(el, rawRows, by, onSelect) {
   const grid = s('g', { class: 'grid' });
   const axisL = s('g', { class: 'axis' });
   for (let i = 0; i <= 4; i++) {
-    const v = (ymax * i) / 4;
+    const v = tick * i;
     grid.append(s('line', { x1: m.l, x2: W - m.r, y1: y(v), y2: y(v) }));
-    axisL.append(s('text', { x: m.l - 6, y: y(v) + 4, 'text-anchor': 'end' }, Number.isInteger(v) ? v : v.toFixed(1)));
+    axisL.append(s('text', { x: m.l - 6, y: y(v) + 4, 'text-anchor': 'end' }, v));
   }
   axisL.append(s('text', { x: 10, y: m.t + ih / 2, transform: `rotate(-90 10 ${m.t + ih / 2})`, 'text-anchor': 'middle' }, 'events'));
   const axisR = s('g', { class: 'axis' });
@@ -326,9 +329,9 @@ function drawChart(el, rawRows, by, onSelect) {
     const cy = gy(r.goldstein_mean);
     d += (pen ? 'L' : 'M') + cx.toFixed(1) + ' ' + cy.toFixed(1);
     pen = true;
-    dots.append(s('circle', { class: 'gdot', cx, cy, r: rows.length > 80 ? 1.5 : 3 }, s('title', {}, `${r.period}: Goldstein mean ${fmt(r.goldstein_mean)}`)));
+    if (!dense) dots.append(s('circle', { class: 'gdot', cx, cy, r: 3 }, s('title', {}, `${r.period}: Goldstein mean ${fmt(r.goldstein_mean)}`)));
   });
-  svg.append(s('path', { class: 'goldstein', d: d || 'M0 0' }), dots);
+  svg.append(s('path', { class: dense ? 'goldstein dense' : 'goldstein', d: d || 'M0 0' }), dots);
 
   // x labels, at least ~70 px apart.
   const axisB = s('g', { class: 'axis' });
@@ -384,7 +387,7 @@ function eventItem(e) {
         h('span', { text: 'CAMEO ' + e.code + (e.plover ? ' · ' + e.plover : '') + ' · Goldstein ' + fmt(e.goldstein) }),
         e.place ? h('span', { text: '@ ' + e.place }) : null
       ),
-      h('q', { class: 'evidence', text: e.evidence || e.sentence_text }),
+      e.evidence || e.sentence_text ? h('q', { class: 'evidence', text: e.evidence || e.sentence_text }) : null,
       h('span', { class: 'head' }, h('span', { text: (e.doc_title || e.doc_id) + ` · ${plural(e.mentions, 'mention')} in ${plural(e.articles, 'article')}` }))
     )
   );

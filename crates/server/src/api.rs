@@ -490,6 +490,9 @@ pub struct PostParams {
     id: Option<String>,
 }
 
+/// Items with their position in the request body.
+type Numbered<T> = Vec<(usize, T)>;
+
 #[derive(Serialize)]
 struct DocError {
     index: usize,
@@ -500,7 +503,7 @@ fn posted(
     headers: &HeaderMap,
     q: Result<Query<PostParams>, QueryRejection>,
     b: Result<Bytes, BytesRejection>,
-) -> ApiResult<(Vec<(usize, Document)>, Vec<DocError>)> {
+) -> ApiResult<(Numbered<Document>, Vec<DocError>)> {
     let q = query(q)?;
     let b = body(b)?;
     let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
@@ -520,9 +523,9 @@ fn posted(
 /// and annotation; documents whose annotation failed join `errors`.
 async fn annotate(
     st: &AppState,
-    docs: Vec<(usize, Document)>,
+    docs: Numbered<Document>,
     mut errors: Vec<DocError>,
-) -> ApiResult<(Vec<(usize, annalist_core::Annotated)>, Vec<DocError>)> {
+) -> ApiResult<(Numbered<annalist_core::Annotated>, Vec<DocError>)> {
     let st = st.clone();
     tokio::task::spawn_blocking(move || {
         let p = st.pipeline();

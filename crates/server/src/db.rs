@@ -3,7 +3,7 @@
 //! parameterised; the only SQL text chosen at run time comes from fixed lists ([`By::bucket`]).
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
 use annalist_store::{Period, Store, StoreError};
@@ -13,8 +13,8 @@ use serde::Serialize;
 
 use crate::error::ApiError;
 
-/// Idle connections kept for reuse; more are opened under load and closed when returned.
-const MAX_IDLE: usize = 8;
+/// How long a request waits for a free reader before it is answered 503.
+const WAIT: Duration = Duration::from_secs(30);
 
 /// One reader: the store (its queries) and a read-only connection (ours).
 pub struct Reader {
@@ -22,9 +22,19 @@ pub struct Reader {
     pub conn: Connection,
 }
 
+/// At most `size` readers, opened on demand and kept: as many queries run at once as the machine has
+/// room for (two per core), the others wait their turn instead of opening more connections and
+/// contending for the same cores.
 pub struct Pool {
     path: PathBuf,
-    idle: Mutex<Vec<Reader>>,
+    size: usize,
+    state: Mutex<Slots>,
+    freed: Condvar,
+}
+
+struct Slots {
+    idle: Vec<Reader>,
+    open: usize,
 }
 
 /// A reader borrowed from the pool, returned on drop.
@@ -43,24 +53,35 @@ impl std::ops::Deref for Lease<'_> {
 impl Drop for Lease<'_> {
     fn drop(&mut self) {
         if let Some(r) = self.reader.take() {
-            let mut idle = self.pool.idle.lock().unwrap_or_else(|e| e.into_inner());
-            if idle.len() < MAX_IDLE {
-                idle.push(r);
-            }
+            self.pool.lock().idle.push(r);
+            self.pool.freed.notify_one();
         }
     }
 }
 
 impl Pool {
-    /// Opens the pool with two readers (more are opened on demand).
+    /// Opens the pool with one reader (more are opened on demand, up to two per core, at least four).
     pub fn open(path: &Path) -> Result<Pool, StoreError> {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let pool = Pool {
             path: path.to_path_buf(),
-            idle: Mutex::new(Vec::new()),
+            size: (2 * cores).max(4),
+            state: Mutex::new(Slots {
+                idle: Vec::new(),
+                open: 0,
+            }),
+            freed: Condvar::new(),
         };
-        let first = [pool.connect()?, pool.connect()?];
-        pool.idle.lock().unwrap_or_else(|e| e.into_inner()).extend(first);
+        let first = pool.connect()?;
+        let mut st = pool.lock();
+        st.idle.push(first);
+        st.open = 1;
+        drop(st);
         Ok(pool)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Slots> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn connect(&self) -> Result<Reader, StoreError> {
@@ -79,16 +100,41 @@ impl Pool {
         Ok(Reader { store, conn })
     }
 
+    /// A free reader; opens one while fewer than `size` are open, else waits (on a blocking thread).
     pub fn get(&self) -> Result<Lease<'_>, ApiError> {
-        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let reader = match idle {
-            Some(r) => r,
-            None => self.connect()?,
-        };
-        Ok(Lease {
-            pool: self,
-            reader: Some(reader),
-        })
+        let deadline = std::time::Instant::now() + WAIT;
+        let mut st = self.lock();
+        loop {
+            if let Some(r) = st.idle.pop() {
+                return Ok(Lease {
+                    pool: self,
+                    reader: Some(r),
+                });
+            }
+            if st.open < self.size {
+                st.open += 1;
+                drop(st);
+                return match self.connect() {
+                    Ok(r) => Ok(Lease {
+                        pool: self,
+                        reader: Some(r),
+                    }),
+                    Err(e) => {
+                        self.lock().open -= 1;
+                        Err(e.into())
+                    }
+                };
+            }
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return Err(ApiError {
+                    status: axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    code: "busy",
+                    message: "every database reader is busy; try again".into(),
+                });
+            }
+            st = self.freed.wait_timeout(st, left).unwrap_or_else(|e| e.into_inner()).0;
+        }
     }
 }
 
@@ -148,20 +194,24 @@ impl EventQuery {
             args.push(Value::Text(v));
             format!("?{}", args.len())
         };
-        let src = self.source.as_ref().map(|s| arg(format!("{s}%")));
-        let tgt = self.target.as_ref().map(|t| arg(format!("{t}%")));
+        let src = self.source.as_ref().map(|s| prefix(&mut arg, s));
+        let tgt = self.target.as_ref().map(|t| prefix(&mut arg, t));
+        let (sc, tc) = ("e.source", "e.target");
         match (src, tgt, self.both_directions) {
             (Some(s), Some(t), true) => w.push(format!(
-                "((e.source LIKE {s} AND e.target LIKE {t}) OR (e.source LIKE {t} AND e.target LIKE {s}))"
+                "(({} AND {}) OR ({} AND {}))",
+                s.on(sc),
+                t.on(tc),
+                t.on(sc),
+                s.on(tc)
             )),
-            (Some(s), None, true) => w.push(format!("(e.source LIKE {s} OR e.target LIKE {s})")),
-            (None, Some(t), true) => w.push(format!("(e.source LIKE {t} OR e.target LIKE {t})")),
+            (Some(x), None, true) | (None, Some(x), true) => w.push(format!("({} OR {})", x.on(sc), x.on(tc))),
             (s, t, _) => {
                 if let Some(s) = s {
-                    w.push(format!("e.source LIKE {s}"));
+                    w.push(s.on(sc));
                 }
                 if let Some(t) = t {
-                    w.push(format!("e.target LIKE {t}"));
+                    w.push(t.on(tc));
                 }
             }
         }
@@ -193,6 +243,41 @@ impl EventQuery {
 
 /// One distinct event (mentions folded by date, source, target, code and place, as the store folds
 /// them), with GDELT-style counts and its first mention: document, evidence text and span.
+/// An actor-code prefix as a range over the column: `RUS` selects `RUS` ≤ code < `RUT`, which, unlike
+/// `LIKE 'RUS%'` (case-insensitive, so no index), walks the `events_dyad` index, as the store's
+/// timeline does. Codes are upper-case letters and digits (checked by the handlers), for which the two
+/// select the same rows.
+struct Prefix {
+    lo: String,
+    hi: String,
+}
+
+impl Prefix {
+    fn on(&self, col: &str) -> String {
+        format!("({col} >= {} AND {col} < {})", self.lo, self.hi)
+    }
+}
+
+/// The first string after every string that starts with `p` (`RUS` -> `RUT`), for ASCII codes.
+pub fn prefix_end(p: &str) -> String {
+    let mut b = p.as_bytes().to_vec();
+    while let Some(last) = b.pop() {
+        if last < 0x7f {
+            b.push(last + 1);
+            return String::from_utf8(b).expect("ASCII");
+        }
+    }
+    "\u{10ffff}".to_string()
+}
+
+/// Binds a prefix's two bounds through `arg`, which returns each parameter's placeholder.
+fn prefix(arg: &mut impl FnMut(String) -> String, p: &str) -> Prefix {
+    Prefix {
+        lo: arg(p.to_string()),
+        hi: arg(prefix_end(p)),
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct EventRow {
     /// The first mention's id.
@@ -502,26 +587,35 @@ pub struct Partner {
 }
 
 pub fn actor(conn: &Connection, code: &str) -> Result<Option<ActorPage>, ApiError> {
-    let like = format!("{code}%");
-    let folded = "SELECT e.date, e.source, e.target, MIN(e.goldstein) AS g FROM events e
-                  WHERE e.source LIKE ?1 OR e.target LIKE ?1 GROUP BY e.date, e.source, e.target, e.code, e.place";
+    // ?1 <= code < ?2: the prefix as an index range (see `Prefix`).
+    let end = prefix_end(code);
+    let range = params![code, end];
+    let under = |col: &str| format!("({col} >= ?1 AND {col} < ?2)");
+    let folded = format!(
+        "SELECT e.date, e.source, e.target, MIN(e.goldstein) AS g FROM events e
+         WHERE {} OR {} GROUP BY e.date, e.source, e.target, e.code, e.place",
+        under("e.source"),
+        under("e.target")
+    );
     let (events, as_source, as_target, first, last): (i64, i64, i64, Option<String>, Option<String>) = conn.query_row(
         &format!(
-            "SELECT COUNT(*), COALESCE(SUM(source LIKE ?1), 0), COALESCE(SUM(target LIKE ?1), 0), MIN(date), MAX(date)
-                 FROM ({folded})"
+            "SELECT COUNT(*), COALESCE(SUM({}), 0), COALESCE(SUM({}), 0), MIN(date), MAX(date) FROM ({folded})",
+            under("source"),
+            under("target")
         ),
-        params![like],
+        range,
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
     )?;
-    let mut st = conn.prepare(
+    let mut st = conn.prepare(&format!(
         "SELECT COALESCE(en.name, en.text), en.actor, en.type, COUNT(*), COUNT(DISTINCT en.doc), MIN(d.date), MAX(d.date)
          FROM entities en JOIN documents d ON d.rowid = en.doc
-         WHERE en.actor LIKE ?1
+         WHERE {}
          GROUP BY COALESCE(en.name, en.text), en.actor, en.type
          ORDER BY COUNT(*) DESC, 1 LIMIT 100",
-    )?;
+        under("en.actor")
+    ))?;
     let names = st
-        .query_map(params![like], |r| {
+        .query_map(range, |r| {
             Ok(ActorName {
                 name: r.get(0)?,
                 code: r.get(1)?,
@@ -538,14 +632,15 @@ pub fn actor(conn: &Connection, code: &str) -> Result<Option<ActorPage>, ApiErro
     }
     let mut st = conn.prepare(&format!(
         "SELECT partner, COUNT(*) AS n, SUM(dir = 1), SUM(dir = 0), AVG(g) FROM (
-             SELECT CASE WHEN source LIKE ?1 THEN target ELSE source END AS partner,
-                    CASE WHEN source LIKE ?1 THEN 1 ELSE 0 END AS dir, g
+             SELECT CASE WHEN {src} THEN target ELSE source END AS partner, CASE WHEN {src} THEN 1 ELSE 0 END AS dir, g
              FROM ({folded}))
-         WHERE partner IS NOT NULL AND partner NOT LIKE ?1
-         GROUP BY partner ORDER BY n DESC, partner LIMIT 15"
+         WHERE partner IS NOT NULL AND NOT {partner}
+         GROUP BY partner ORDER BY n DESC, partner LIMIT 15",
+        src = under("source"),
+        partner = under("partner")
     ))?;
     let partners = st
-        .query_map(params![like], |r| {
+        .query_map(range, |r| {
             Ok(Partner {
                 code: r.get(0)?,
                 events: r.get(1)?,
@@ -616,11 +711,12 @@ pub struct PlaceRow {
 /// Places of events and places mentioned in documents, with counts; optionally only the places of
 /// events involving an actor (code prefix).
 pub fn places(conn: &Connection, actor: Option<&str>, limit: usize) -> Result<Vec<PlaceRow>, ApiError> {
-    let like = actor.map(|a| format!("{a}%"));
+    let end = actor.map(prefix_end);
     let mut st = conn.prepare(
         "SELECT name, country, lat, lon, SUM(ev) AS ev, SUM(docs) AS docs FROM (
              SELECT e.place AS name, e.place_country AS country, e.lat AS lat, e.lon AS lon, COUNT(*) AS ev, 0 AS docs
-             FROM events e WHERE e.place IS NOT NULL AND (?1 IS NULL OR e.source LIKE ?1 OR e.target LIKE ?1)
+             FROM events e WHERE e.place IS NOT NULL
+                   AND (?1 IS NULL OR (e.source >= ?1 AND e.source < ?3) OR (e.target >= ?1 AND e.target < ?3))
              GROUP BY e.place, e.place_country, e.lat, e.lon
              UNION ALL
              SELECT p.name, p.country, p.lat, p.lon, 0, COUNT(DISTINCT p.doc) FROM places p WHERE ?1 IS NULL
@@ -628,7 +724,7 @@ pub fn places(conn: &Connection, actor: Option<&str>, limit: usize) -> Result<Ve
          GROUP BY name, country, lat, lon ORDER BY ev DESC, docs DESC, name LIMIT ?2",
     )?;
     let rows = st
-        .query_map(params![like, limit as i64], |r| {
+        .query_map(params![actor, limit as i64, end], |r| {
             Ok(PlaceRow {
                 name: r.get(0)?,
                 country: r.get(1)?,

@@ -116,13 +116,15 @@ pub fn parse(content_type: Option<&str>, id: Option<&str>, body: &[u8]) -> Resul
                 message: "no Content-Type: use application/json, application/x-ndjson, text/plain or text/html".into(),
             })
         }
-        other => return Err(ApiError {
-            status: axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            code: "unsupported_media_type",
-            message: format!(
+        other => {
+            return Err(ApiError {
+                status: axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                code: "unsupported_media_type",
+                message: format!(
                 "Content-Type {other} is not read: use application/json, application/x-ndjson, text/plain or text/html"
             ),
-        }),
+            })
+        }
     };
     if docs.is_empty() {
         return Err(ApiError::bad_request("no documents in the body"));

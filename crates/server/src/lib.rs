@@ -66,13 +66,13 @@ pub struct ServerConfig {
 pub enum ServerError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("cannot listen on {addr}")]
     Bind {
         addr: SocketAddr,
         #[source]
         source: std::io::Error,
     },
-    #[error("server error: {0}")]
+    #[error("the server failed")]
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Config(String),

@@ -216,17 +216,36 @@ fn search_quotes_actors_places() {
     expect_error(&get(s.addr, "/v1/actors/ZZZ"), 404);
     expect_error(&get(s.addr, "/v1/actors/R%25S"), 400);
 
-    // Places: the harness adds Kyiv (the geo stage is not in the pipeline yet).
+    // Places of events (red on the map) and places mentioned (blue).
     let p = get_json(s.addr, "/v1/places");
-    let kyiv = &p["items"][0];
-    assert_eq!(kyiv["name"], "Kyiv");
-    assert_eq!(kyiv["documents"], 1);
-    assert!(kyiv["events"].as_i64().unwrap() >= 1);
+    let items = p["items"].as_array().unwrap();
+    let kyiv = &items[0];
+    assert_eq!(
+        (kyiv["name"].as_str(), kyiv["country"].as_str()),
+        (Some("Kyiv"), Some("UKR")),
+        "{p}"
+    );
+    assert_eq!(
+        (kyiv["events"].as_i64(), kyiv["documents"].as_i64()),
+        (Some(2), Some(1))
+    );
+    assert!(kyiv["lat"].is_f64() && kyiv["lon"].is_f64());
+    let minsk = items.iter().find(|x| x["name"] == "Minsk").expect("the dateline place");
+    assert_eq!(
+        (minsk["events"].as_i64(), minsk["documents"].as_i64()),
+        (Some(0), Some(1))
+    );
+    let blr = get_json(s.addr, "/v1/places?actor=BLR");
+    assert_eq!(blr["items"].as_array().unwrap().len(), 1, "{blr}");
+    assert_eq!(blr["items"][0]["name"], "Sochi");
     assert_eq!(get_json(s.addr, "/v1/places?actor=UKR")["items"][0]["name"], "Kyiv");
-    assert!(get_json(s.addr, "/v1/places?actor=BLR")["items"]
-        .as_array()
-        .unwrap()
-        .is_empty());
+    assert_eq!(
+        get_json(s.addr, "/v1/places?limit=1")["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     assert!(get_json(s.addr, "/v1/events?place=Kyiv")["total"].as_i64().unwrap() >= 1);
 }
 

@@ -72,7 +72,6 @@ fn dashboard_renders_in_headless_chromium() {
     let dir = scratch("browser");
     let db = dir.join("annalist.db");
     ingest(&db, &example_paths(true));
-    add_places(&db);
     let s = start(&db, None, 1 << 20);
     let base = format!("http://{}", s.addr);
     let profile = dir.join("profile");

@@ -114,21 +114,8 @@ pub fn shared() -> &'static TestServer {
         let dir = scratch("shared");
         let db = dir.join("annalist.db");
         ingest(&db, &example_paths(false));
-        add_places(&db);
         start(&db, Some(TOKEN), 1 << 20)
     })
-}
-
-/// The geo stage is not in the pipeline yet: adds a place and an event place as it will store them.
-pub fn add_places(db: &Path) {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    conn.execute_batch(
-        "INSERT INTO places (doc, name, geonameid, country, lat, lon, role, mentions)
-           SELECT rowid, 'Kyiv', 703448, 'UKR', 50.45, 30.52, 'dateline', 1 FROM documents WHERE doc_id = 'page-kyiv.html';
-         UPDATE events SET place = 'Kyiv', place_country = 'UKR', lat = 50.45, lon = 30.52
-           WHERE doc = (SELECT rowid FROM documents WHERE doc_id = 'page-kyiv.html');",
-    )
-    .unwrap();
 }
 
 #[derive(Debug)]
