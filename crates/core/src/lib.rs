@@ -12,6 +12,7 @@
 //! assert_eq!(doc.slice(Span::new(0, 6)), "Russia");
 //! ```
 
+pub mod date;
 pub mod output;
 
 use serde::{Deserialize, Serialize};

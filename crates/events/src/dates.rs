@@ -16,39 +16,7 @@ const MONTHS: &[&str] = &[
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];
 
-/// Days since 1970-01-01 of a civil date.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-fn parse(date: &str) -> Option<i64> {
-    let y = date.get(0..4)?.parse().ok()?;
-    let m = date.get(5..7)?.parse().ok()?;
-    let d = date.get(8..10)?.parse().ok()?;
-    Some(days_from_civil(y, m, d))
-}
-
-fn fmt(z: i64) -> String {
-    let (y, m, d) = civil_from_days(z);
-    format!("{y:04}-{m:02}-{d:02}")
-}
+use annalist_core::date::{civil_from_days, days_from_civil, format_days as fmt, parse_days as parse};
 
 /// The event date named in a sentence, with the phrase that named it; `(None, None)` when the sentence
 /// names none (the caller uses the document date).
