@@ -248,7 +248,7 @@ impl Gazetteer {
     }
 }
 
-/// Words that the corpus-derived list cannot catch (they are capitalised in news text) but that are
+/// Words that the word-list-derived list cannot catch (they are capitalised in news text) but that are
 /// almost never places when written alone: months, weekdays and a few titles.
 const EXTRA_COMMON: &[&str] = &[
     "president",
