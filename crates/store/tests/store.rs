@@ -180,3 +180,26 @@ fn parquet_export_is_partitioned_by_date_and_readable() {
         "the rain story has a quote"
     );
 }
+
+#[test]
+fn a_locked_database_is_reported_and_nothing_stored_is_lost() {
+    let dir = std::env::temp_dir().join(format!("annalist-lock-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("l.db");
+    let p = Pipeline::new();
+    let mut s = Store::open(&path).unwrap();
+    ingest(&mut s, &p, vec![doc("a", "2017-11-01", "TASS", STORY)]);
+    // Another process holds the write lock.
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let a = p.annotate(doc("b", "2017-11-02", "AP", "Heavy rain flooded the province, the governor said.")).unwrap();
+    let r = p.to_output(&a);
+    match s.ingest_batch(&[(a, r)]) {
+        Err(StoreError::Locked { path }) => assert!(path.ends_with("l.db")),
+        other => panic!("expected a lock error, got {:?}", other.map(|_| ())),
+    }
+    other.execute_batch("ROLLBACK").unwrap();
+    drop(other);
+    assert_eq!(s.stats().unwrap().documents, 1, "the document stored before the lock is still there");
+}
