@@ -235,21 +235,26 @@ impl Pipeline {
         mut sink: impl FnMut(Result<Annotated, PipelineError>) -> Result<(), E>,
     ) -> Result<(), E>
     where
-        I: Iterator<Item = DocResult>,
+        I: Iterator<Item = DocResult> + Send,
     {
         let batch = batch.max(1);
-        let mut buf: Vec<DocResult> = Vec::with_capacity(batch);
-        let mut docs = docs.peekable();
-        while docs.peek().is_some() {
-            buf.clear();
-            buf.extend(docs.by_ref().take(batch));
-            let results: Vec<Result<Annotated, PipelineError>> = std::mem::take(&mut buf)
-                .into_par_iter()
-                .map(|r| r.map_err(PipelineError::from).and_then(|d| self.annotate(d)))
-                .collect();
+        let mut docs = docs;
+        let mut current: Vec<DocResult> = docs.by_ref().take(batch).collect();
+        while !current.is_empty() {
+            // Read the next batch while this one is annotated on the other threads.
+            let (results, next): (Vec<Result<Annotated, PipelineError>>, Vec<DocResult>) = rayon::join(
+                || {
+                    std::mem::take(&mut current)
+                        .into_par_iter()
+                        .map(|r| r.map_err(PipelineError::from).and_then(|d| self.annotate(d)))
+                        .collect()
+                },
+                || docs.by_ref().take(batch).collect(),
+            );
             for r in results {
                 sink(r)?;
             }
+            current = next;
         }
         Ok(())
     }
