@@ -25,7 +25,8 @@ pub fn parse(doc: &mut Document) {
     }
     let mut body_start = s;
     // First line, and whether a blank line follows it.
-    let first_end = text[s..].find('\n').map_or(e, |i| s + i);
+    // Search the first line break inside the trimmed text only: one after it is past `e`.
+    let first_end = text[s..e].find('\n').map_or(e, |i| s + i);
     let (ts, te) = trim_range(&text, (s, first_end));
     let rest = &text[first_end..e];
     let blank_follows = rest.starts_with("\n\n")
@@ -78,6 +79,15 @@ mod tests {
         parse(&mut d);
         assert!(d.title.is_none());
         assert_eq!(d.regions.len(), 1);
+    }
+
+    #[test]
+    fn one_line_with_trailing_blank_lines() {
+        // Regression (found by the pipeline property test): the first line break lay after the trimmed
+        // end, and slicing from it panicked.
+        let mut d = Document::new("x", "BEIJING, November 1. /TASS/. \n\n");
+        parse(&mut d);
+        assert_eq!(d.dateline.as_ref().map(|x| x.place.as_str()), Some("Beijing"));
     }
 
     #[test]
