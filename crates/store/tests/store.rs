@@ -193,7 +193,14 @@ fn a_locked_database_is_reported_and_nothing_stored_is_lost() {
     // Another process holds the write lock.
     let other = rusqlite::Connection::open(&path).unwrap();
     other.execute_batch("BEGIN EXCLUSIVE").unwrap();
-    let a = p.annotate(doc("b", "2017-11-02", "AP", "Heavy rain flooded the province, the governor said.")).unwrap();
+    let a = p
+        .annotate(doc(
+            "b",
+            "2017-11-02",
+            "AP",
+            "Heavy rain flooded the province, the governor said.",
+        ))
+        .unwrap();
     let r = p.to_output(&a);
     match s.ingest_batch(&[(a, r)]) {
         Err(StoreError::Locked { path }) => assert!(path.ends_with("l.db")),
@@ -201,5 +208,9 @@ fn a_locked_database_is_reported_and_nothing_stored_is_lost() {
     }
     other.execute_batch("ROLLBACK").unwrap();
     drop(other);
-    assert_eq!(s.stats().unwrap().documents, 1, "the document stored before the lock is still there");
+    assert_eq!(
+        s.stats().unwrap().documents,
+        1,
+        "the document stored before the lock is still there"
+    );
 }
