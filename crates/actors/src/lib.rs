@@ -63,6 +63,23 @@ pub struct Mention {
     pub is_place: bool,
 }
 
+impl Mention {
+    /// A dictionary-name mention that is an actor, not a place.
+    fn named(span: Span, head: Span, etype: EntityType, code: Option<String>, sentence: u32, quoted: bool) -> Mention {
+        Mention {
+            span,
+            head,
+            kind: MentionKind::Name,
+            etype,
+            code,
+            actor: None,
+            sentence,
+            quoted,
+            is_place: false,
+        }
+    }
+}
+
 /// Everything the actor stage found in a document.
 #[derive(Debug, Clone, Default)]
 pub struct Actors {
@@ -283,17 +300,14 @@ pub fn find(doc: &Document, seg: &Segmented, lex: &Lexicon) -> Actors {
             seen_people.insert(p, ());
             let reason = person_reason(lex, p, &r, date);
             mentions.push((
-                Mention {
-                    span: Span::new(s, m.end),
-                    head: span,
-                    kind: MentionKind::Name,
-                    etype: EntityType::Person,
-                    code: Some(r.code.clone()),
-                    actor: None,
+                Mention::named(
+                    Span::new(s, m.end),
+                    span,
+                    EntityType::Person,
+                    Some(r.code.clone()),
                     sentence,
                     quoted,
-                    is_place: false,
-                },
+                ),
                 Some(Key::Person(p)),
                 Some(reason),
             ));
@@ -309,17 +323,14 @@ pub fn find(doc: &Document, seg: &Segmented, lex: &Lexicon) -> Actors {
                 m.start
             };
             mentions.push((
-                Mention {
-                    span: Span::new(with_the, m.end),
-                    head: span,
-                    kind: MentionKind::Name,
-                    etype: EntityType::Org,
-                    code: Some(org.code.clone()),
-                    actor: None,
+                Mention::named(
+                    Span::new(with_the, m.end),
+                    span,
+                    EntityType::Org,
+                    Some(org.code.clone()),
                     sentence,
                     quoted,
-                    is_place: false,
-                },
+                ),
                 Some(Key::Org(o)),
                 Some(format!("organisation {:?} ({})", org.name, org.kind)),
             ));
@@ -391,17 +402,14 @@ pub fn find(doc: &Document, seg: &Segmented, lex: &Lexicon) -> Actors {
                 m.start
             };
             mentions.push((
-                Mention {
-                    span: Span::new(s, m.end),
-                    head: span,
-                    kind: MentionKind::Name,
-                    etype: EntityType::Loc,
-                    code: Some(code.clone()),
-                    actor: None,
+                Mention::named(
+                    Span::new(s, m.end),
+                    span,
+                    EntityType::Loc,
+                    Some(code.clone()),
                     sentence,
                     quoted,
-                    is_place: false,
-                },
+                ),
                 Some(Key::Other(code.clone())),
                 Some(format!("seat of power of {}", &code[..3])),
             ));
@@ -481,17 +489,14 @@ pub fn find(doc: &Document, seg: &Segmented, lex: &Lexicon) -> Actors {
             let reason = format!("{why}; {}", person_reason(lex, p, &r, date));
             seen_people.insert(p, ());
             mentions.push((
-                Mention {
-                    span: Span::new(if titled { s } else { m.start }, m.end),
-                    head: span,
-                    kind: MentionKind::Name,
-                    etype: EntityType::Person,
-                    code: Some(r.code.clone()),
-                    actor: None,
+                Mention::named(
+                    Span::new(if titled { s } else { m.start }, m.end),
+                    span,
+                    EntityType::Person,
+                    Some(r.code.clone()),
                     sentence,
                     quoted,
-                    is_place: false,
-                },
+                ),
                 Some(Key::Person(p)),
                 Some(reason),
             ));
