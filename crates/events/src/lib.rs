@@ -854,6 +854,18 @@ impl SentCtx<'_> {
         opts
     }
 
+    /// Matches token `ti` against one of `ids` and goes on with the next element.
+    fn take_word(&self, ids: &[u32], elems: &[CElem], ei: usize, ti: usize, m: &mut Match) -> bool {
+        if ti < self.ids.len() && ids.contains(&self.ids[ti]) {
+            m.pattern_tokens.push(ti);
+            if self.walk(elems, ei + 1, ti + 1, m) {
+                return true;
+            }
+            m.pattern_tokens.pop();
+        }
+        false
+    }
+
     fn walk(&self, elems: &[CElem], ei: usize, ti: usize, m: &mut Match) -> bool {
         if ei == elems.len() {
             m.last = ti.saturating_sub(1);
@@ -886,26 +898,8 @@ impl SentCtx<'_> {
                 }
                 false
             }
-            CElem::Word(ids) => {
-                if ti < n && ids.contains(&self.ids[ti]) {
-                    m.pattern_tokens.push(ti);
-                    if self.walk(elems, ei + 1, ti + 1, m) {
-                        return true;
-                    }
-                    m.pattern_tokens.pop();
-                }
-                false
-            }
-            CElem::Opt(ids) => {
-                if ti < n && ids.contains(&self.ids[ti]) {
-                    m.pattern_tokens.push(ti);
-                    if self.walk(elems, ei + 1, ti + 1, m) {
-                        return true;
-                    }
-                    m.pattern_tokens.pop();
-                }
-                self.walk(elems, ei + 1, ti, m)
-            }
+            CElem::Word(ids) => self.take_word(ids, elems, ei, ti, m),
+            CElem::Opt(ids) => self.take_word(ids, elems, ei, ti, m) || self.walk(elems, ei + 1, ti, m),
             CElem::Skip(k) => {
                 for j in 0..=*k as usize {
                     if ti + j > n {
