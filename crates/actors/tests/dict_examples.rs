@@ -25,11 +25,17 @@ fn every_dictionary_example_codes_as_written() {
     let lex = Lexicon::embedded();
     let mut failures = Vec::new();
     let mut checked = 0;
-    for p in &lex.people {
-        let names: Vec<&str> = std::iter::once(p.name.as_str())
-            .chain(p.aliases.iter().map(String::as_str))
+    // People and organisations alike: (entry name, every spelling, its examples).
+    let entries = lex
+        .people
+        .iter()
+        .map(|p| (&p.name, &p.aliases, &p.examples))
+        .chain(lex.orgs.iter().map(|o| (&o.name, &o.aliases, &o.examples)));
+    for (name, aliases, examples) in entries {
+        let names: Vec<&str> = std::iter::once(name.as_str())
+            .chain(aliases.iter().map(String::as_str))
             .collect();
-        for ex in &p.examples {
+        for ex in examples {
             checked += 1;
             let got = codes_in(&ex.sentence, ex.date, lex);
             let ok = got
@@ -37,31 +43,11 @@ fn every_dictionary_example_codes_as_written() {
                 .any(|(head, code)| names.contains(&head.as_str()) && code.as_deref() == Some(ex.code.as_str()));
             if !ok {
                 failures.push(format!(
-                    "line {} {}: {:?} on {} -> {:?}, want {}",
+                    "line {} {name}: {:?} on {} -> {got:?}, want {}",
                     ex.line,
-                    p.name,
                     ex.sentence,
                     format_day(ex.date),
-                    got,
                     ex.code
-                ));
-            }
-        }
-    }
-    for o in &lex.orgs {
-        let names: Vec<&str> = std::iter::once(o.name.as_str())
-            .chain(o.aliases.iter().map(String::as_str))
-            .collect();
-        for ex in &o.examples {
-            checked += 1;
-            let got = codes_in(&ex.sentence, ex.date, lex);
-            let ok = got
-                .iter()
-                .any(|(head, code)| names.contains(&head.as_str()) && code.as_deref() == Some(ex.code.as_str()));
-            if !ok {
-                failures.push(format!(
-                    "line {} {}: {:?} -> {:?}, want {}",
-                    ex.line, o.name, ex.sentence, got, ex.code
                 ));
             }
         }
