@@ -317,11 +317,7 @@ pub fn find(doc: &Document, seg: &Segmented, lex: &Lexicon) -> Actors {
         if let Some(Target::Org(o)) = pick(&|t| matches!(t, Target::Org(_))) {
             let org = &lex.orgs[o as usize];
             // "the United Nations": the article belongs to the mention.
-            let with_the = if text[..m.start].ends_with("the ") || text[..m.start].ends_with("The ") {
-                m.start - 4
-            } else {
-                m.start
-            };
+            let with_the = with_article(text, m.start);
             mentions.push((
                 Mention::named(
                     Span::new(with_the, m.end),
@@ -396,10 +392,10 @@ pub fn find(doc: &Document, seg: &Segmented, lex: &Lexicon) -> Actors {
         }
         if let Some(Target::Seat(c)) = pick(&|t| matches!(t, Target::Seat(_))) {
             let code = format!("{}GOV", lex.countries[c as usize].code);
-            let s = if text[..m.start].ends_with("the ") && !text[m.start..m.end].starts_with("the ") {
-                m.start - 4
-            } else {
+            let s = if text[m.start..m.end].starts_with("the ") {
                 m.start
+            } else {
+                with_article(text, m.start)
             };
             mentions.push((
                 Mention::named(
@@ -555,11 +551,7 @@ pub fn find(doc: &Document, seg: &Segmented, lex: &Lexicon) -> Actors {
                 }
             }
         }
-        if text[..start].ends_with("the ") || text[..start].ends_with("The ") {
-            start -= 4;
-        } else if text[..start].ends_with("a ") || text[..start].ends_with("A ") {
-            start -= 2;
-        }
+        start = with_article(text, start);
         let code = match (&org_code, &country) {
             (Some(o), _) => o.clone(),
             (None, Some(c)) => format!("{c}{}", agent.role),
@@ -797,6 +789,18 @@ pub fn find(doc: &Document, seg: &Segmented, lex: &Lexicon) -> Actors {
     // Places are not actors: drop actors that only have place mentions (none are created for them).
     let _ = &ctx.lex;
     Actors { mentions: out, actors }
+}
+
+/// Where a mention starting at `at` starts with the article before it ("the United Nations", "a Russian
+/// official"): the article belongs to the noun phrase.
+fn with_article(text: &str, at: usize) -> usize {
+    let before = &text[..at];
+    for art in ["the ", "The ", "a ", "A ", "an ", "An "] {
+        if before.ends_with(art) && !is_word_char_before(before, before.len() - art.len()) {
+            return at - art.len();
+        }
+    }
+    at
 }
 
 fn is_word_char_before(text: &str, at: usize) -> bool {
