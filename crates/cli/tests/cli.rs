@@ -259,21 +259,28 @@ fn json_format_is_one_array() {
     assert_eq!(v.as_array().unwrap().len(), 2);
 }
 
-/// Actors of the reference report against its hand-made expectations (persons, organisations, mentions).
-#[test]
-fn reference_example_actors() {
+/// The reference report coded, with its hand-made expectations; `None` (test skipped) when
+/// ../shared/examples is absent.
+fn coded_reference_example() -> Option<(Value, Value)> {
     let dir = repo().join("../shared/examples");
-    let (txt, exp) = (
-        dir.join("tass-2017-11-01-xi-medvedev.txt"),
-        dir.join("tass-2017-11-01-xi-medvedev.expected.json"),
-    );
+    let txt = dir.join("tass-2017-11-01-xi-medvedev.txt");
+    let exp = dir.join("tass-2017-11-01-xi-medvedev.expected.json");
     if !txt.exists() || !exp.exists() {
         eprintln!("skipped: reference example not present");
-        return;
+        return None;
     }
     let expected: Value = serde_json::from_str(&std::fs::read_to_string(exp).unwrap()).unwrap();
     let out = annalist(&["code", txt.to_str().unwrap(), "--format", "jsonl"], None);
-    let r = &records(&out)[0];
+    Some((records(&out).swap_remove(0), expected))
+}
+
+/// Actors of the reference report against its hand-made expectations (persons, organisations, mentions).
+#[test]
+fn reference_example_actors() {
+    let Some((r, expected)) = coded_reference_example() else {
+        return;
+    };
+    let r = &r;
     let actors = r["actors"].as_array().unwrap();
     let find = |name: &str| actors.iter().find(|a| a["name"] == name);
     for p in expected["persons"].as_array().unwrap() {
@@ -392,18 +399,10 @@ fn user_dictionaries_add_to_the_embedded_ones() {
 /// and nothing on the must_not list is produced.
 #[test]
 fn reference_example_events() {
-    let dir = repo().join("../shared/examples");
-    let (txt, exp) = (
-        dir.join("tass-2017-11-01-xi-medvedev.txt"),
-        dir.join("tass-2017-11-01-xi-medvedev.expected.json"),
-    );
-    if !txt.exists() || !exp.exists() {
-        eprintln!("skipped: reference example not present");
+    let Some((r, expected)) = coded_reference_example() else {
         return;
-    }
-    let expected: Value = serde_json::from_str(&std::fs::read_to_string(exp).unwrap()).unwrap();
-    let out = annalist(&["code", txt.to_str().unwrap(), "--format", "jsonl"], None);
-    let r = &records(&out)[0];
+    };
+    let r = &r;
     let text = r["text"].as_str().unwrap();
     let events = r["events"].as_array().unwrap();
     // The country must match; a more specific code must match exactly, and the bare country is accepted
