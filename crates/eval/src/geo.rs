@@ -272,15 +272,8 @@ pub fn predicted(a: &Annotated) -> Vec<PredToponym> {
     out
 }
 
-/// Great-circle distance in km.
-pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    const R: f64 = 6371.0088;
-    let (lat1, lat2) = (a.0.to_radians(), b.0.to_radians());
-    let dlat = lat2 - lat1;
-    let dlon = (b.1 - a.1).to_radians();
-    let h = (dlat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (dlon / 2.0).sin().powi(2);
-    2.0 * R * h.sqrt().min(1.0).asin()
-}
+/// Great-circle distance in km (the places stage's own function, so both measure alike).
+pub use annalist_geo::haversine_km;
 
 /// Counts of one article (or, summed, of a set).
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -250,14 +250,9 @@ impl EventCoder {
                 }
                 let passive = passive_of(elems).map(|(verb, particle)| {
                     let mut p = vec![CElem::Target, CElem::Aux, CElem::Word(be.clone())];
-                    let mut parts: Vec<u32> = verb
-                        .iter()
-                        .flat_map(|v| inflect::participles(v))
-                        .map(|f| c.intern(&f))
-                        .collect();
-                    parts.sort_unstable();
-                    parts.dedup();
-                    p.push(CElem::Word(parts));
+                    p.push(CElem::Word(
+                        c.intern_set(verb.iter().flat_map(|v| inflect::participles(v))),
+                    ));
                     if let Some(pa) = particle {
                         p.push(CElem::Word(pa.iter().map(|w| c.intern(w)).collect()));
                     }
@@ -266,20 +261,12 @@ impl EventCoder {
                     p
                 });
                 let agentless = agentless_of(elems).map(|(verb, noun)| {
-                    let mut nouns: Vec<u32> = noun
-                        .iter()
-                        .flat_map(|(w, inf)| if *inf { inflect::forms(w) } else { vec![w.clone()] })
-                        .map(|f| c.intern(&f))
-                        .collect();
-                    nouns.sort_unstable();
-                    nouns.dedup();
-                    let mut parts: Vec<u32> = verb
-                        .iter()
-                        .flat_map(|v| inflect::participles(v))
-                        .map(|f| c.intern(&f))
-                        .collect();
-                    parts.sort_unstable();
-                    parts.dedup();
+                    let nouns =
+                        c.intern_set(
+                            noun.iter()
+                                .flat_map(|(w, inf)| if *inf { inflect::forms(w) } else { vec![w.clone()] }),
+                        );
+                    let parts = c.intern_set(verb.iter().flat_map(|v| inflect::participles(v)));
                     vec![
                         CElem::Word(nouns),
                         CElem::Aux,
@@ -354,6 +341,14 @@ impl EventCoder {
             p.required = anchor;
         }
         Ok(c)
+    }
+
+    /// Interns every word; returns the sorted, distinct ids (a word element's alternatives).
+    fn intern_set(&mut self, words: impl IntoIterator<Item = String>) -> Vec<u32> {
+        let mut ids: Vec<u32> = words.into_iter().map(|w| self.intern(&w)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
     }
 
     fn intern(&mut self, w: &str) -> u32 {
